@@ -1,0 +1,20 @@
+//! hipaa-checks: the pure half of hipaa-audit.
+//!
+//! A [`snapshot::Snapshot`] of collected AWS evidence goes in; [`finding::Finding`]s come out.
+//! Nothing here performs I/O or knows the AWS SDK: every check is a pure function in its own
+//! module, registered in [`registry::ALL`], with its catalog entry and unit tests beside it.
+
+pub mod catalog;
+pub mod config;
+pub mod finding;
+pub mod rds;
+pub mod reference;
+pub mod registry;
+pub mod report;
+pub mod snapshot;
+
+pub use catalog::{Check, CheckMeta, Context};
+pub use config::Config;
+pub use finding::{BaaRule, Finding, Severity, Status};
+pub use report::Report;
+pub use snapshot::{Failure, Snapshot, Source};

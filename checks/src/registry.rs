@@ -1,0 +1,129 @@
+//! The registry: every check, in one place.
+
+use crate::catalog::{Check, Context};
+use crate::finding::{sort_findings, Finding};
+use crate::rds;
+
+/// Every check the tool runs, in catalog order (as in the spec's tables).
+pub const ALL: &[Check] = &[
+    rds::rds_cluster_storage_encrypted::CHECK,
+    rds::rds_cluster_customer_managed_key::CHECK,
+    rds::rds_cluster_backup_retention::CHECK,
+    rds::rds_cluster_deletion_protection::CHECK,
+    rds::rds_cluster_copy_tags_to_snapshot::CHECK,
+    rds::rds_cluster_log_exports::CHECK,
+    rds::rds_cluster_iam_auth::CHECK,
+    rds::rds_cluster_custom_parameter_group::CHECK,
+    rds::rds_param_force_ssl::CHECK,
+    rds::rds_param_min_tls::CHECK,
+    rds::rds_param_ssl_ciphers::CHECK,
+    rds::rds_instance_ca_current::CHECK,
+    rds::rds_instance_not_public::CHECK,
+    rds::rds_cluster_sg_not_open::CHECK,
+    rds::rds_cluster_sg_app_only::CHECK,
+    rds::rds_snapshot_encrypted::CHECK,
+    rds::rds_snapshot_not_public::CHECK,
+];
+
+/// Looks a check up by id.
+pub fn find(id: &str) -> Option<&'static Check> {
+    ALL.iter().find(|c| c.meta.id == id)
+}
+
+/// Ids close to `id` (same words), to suggest when an unknown id is given.
+pub fn suggestions(id: &str) -> Vec<&'static str> {
+    let words: Vec<&str> = id.split('-').filter(|w| w.len() > 2).collect();
+    let mut scored: Vec<(usize, &'static str)> = ALL
+        .iter()
+        .map(|c| {
+            (
+                words.iter().filter(|w| c.meta.id.contains(*w)).count(),
+                c.meta.id,
+            )
+        })
+        .filter(|(score, _)| *score > 0)
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.into_iter().take(3).map(|(_, id)| id).collect()
+}
+
+/// Runs the given checks over the snapshot and returns findings in report order.
+pub fn grade(ctx: &Context, checks: &[&Check]) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = checks.iter().flat_map(|c| (c.run)(ctx)).collect();
+    sort_findings(&mut findings);
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_match_their_module() {
+        let mut seen = BTreeSet::new();
+        for check in ALL {
+            let id = check.meta.id;
+            assert!(seen.insert(id), "duplicate id {id}");
+            assert!(
+                id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{id}"
+            );
+            let module = check.meta.module_name();
+            let path = format!("{}/src/rds/{module}.rs", env!("CARGO_MANIFEST_DIR"));
+            assert!(
+                std::path::Path::new(&path).exists(),
+                "{id}: expected its code in {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_citation_is_a_security_rule_section() {
+        for check in ALL {
+            assert!(!check.meta.hipaa.is_empty(), "{}", check.meta.id);
+            for citation in check.meta.hipaa {
+                assert!(
+                    reference::security_rule_section(citation).is_some(),
+                    "{}: unknown citation {citation}",
+                    check.meta.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_entry_is_complete() {
+        for check in ALL {
+            let m = &check.meta;
+            for (field, text) in [
+                ("title", m.title),
+                ("requirement", m.requirement),
+                ("summary", m.remediation.summary),
+                ("console", m.remediation.console),
+                ("cli", m.remediation.cli),
+            ] {
+                assert!(!text.trim().is_empty(), "{}: empty {field}", m.id);
+            }
+            assert!(
+                m.remediation.cli.contains("aws "),
+                "{}: CLI remediation names no aws command",
+                m.id
+            );
+            assert!(
+                !m.seeds.is_empty() && !m.evidence.is_empty() && !m.resource_types.is_empty(),
+                "{}",
+                m.id
+            );
+        }
+    }
+
+    #[test]
+    fn suggestions_find_near_ids() {
+        assert!(suggestions("rds-force-ssl").contains(&"rds-param-force-ssl"));
+        assert!(find("rds-param-force-ssl").is_some());
+        assert!(find("nope").is_none());
+    }
+}

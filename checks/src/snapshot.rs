@@ -1,0 +1,406 @@
+//! The snapshot: everything the collectors gathered, as plain serde data.
+//!
+//! A snapshot can be saved (`hipaa-audit collect --snapshot FILE`) and graded later without AWS
+//! (`hipaa-audit grade FILE`). Every collected source is a [`Source`]: either the data or the
+//! [`Failure`] that prevented collecting it, so a check can never mistake "could not read" for
+//! "nothing there".
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Version of the snapshot file format; bumped on any incompatible change.
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
+
+/// One collected source: the data, or why it could not be collected.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source<T> {
+    /// The API answered and this is what it said (all pages).
+    Collected(T),
+    /// The API call failed; checks that need this source report `error`.
+    Failed(Failure),
+}
+
+impl<T> Source<T> {
+    /// The data, or the failure as an error (for `?` in checks).
+    pub fn get(&self) -> Result<&T, &Failure> {
+        match self {
+            Source::Collected(data) => Ok(data),
+            Source::Failed(failure) => Err(failure),
+        }
+    }
+
+    /// The failure, when collection failed.
+    pub fn failure(&self) -> Option<&Failure> {
+        match self {
+            Source::Collected(_) => None,
+            Source::Failed(failure) => Some(failure),
+        }
+    }
+}
+
+impl<T: Default> Default for Source<T> {
+    fn default() -> Self {
+        Source::Collected(T::default())
+    }
+}
+
+/// Why one API call (after retries) produced no evidence.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Failure {
+    /// Service name as in IAM prefixes (`rds`, `ec2`, `kms`, `sts`).
+    pub service: String,
+    /// API operation name (`DescribeDBClusters`).
+    pub operation: String,
+    /// Region the call was made in.
+    pub region: String,
+    /// AWS error code (`AccessDenied`), or a transport class (`HttpStatus500`, `Timeout`).
+    pub code: String,
+    /// Human-readable detail.
+    pub message: String,
+}
+
+impl Failure {
+    /// Builds a failure record.
+    pub fn new(
+        service: &str,
+        operation: &str,
+        region: &str,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Failure {
+            service: service.to_owned(),
+            operation: operation.to_owned(),
+            region: region.to_owned(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    /// One line naming the call and the reason, for finding messages.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}:{} failed in {} ({}): {}",
+            self.service, self.operation, self.region, self.code, self.message
+        )
+    }
+}
+
+/// The whole collected account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    /// Always [`SNAPSHOT_SCHEMA_VERSION`] for files this version writes.
+    pub schema_version: u32,
+    /// Version of hipaa-audit that collected it.
+    pub tool_version: String,
+    /// The account id from STS GetCallerIdentity.
+    pub account_id: String,
+    /// The partition (`aws`, `aws-us-gov`, `aws-cn`), from the caller ARN.
+    pub partition: String,
+    /// When collection started.
+    pub started_at: Timestamp,
+    /// When collection finished.
+    pub finished_at: Timestamp,
+    /// How many HTTP requests (attempts included) the collection made.
+    #[serde(default)]
+    pub api_calls: u64,
+    /// Per-region evidence, keyed by region name.
+    pub regions: BTreeMap<String, RegionSnapshot>,
+}
+
+/// What was collected in one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionSnapshot {
+    /// RDS / Aurora evidence.
+    pub rds: RdsSnapshot,
+    /// EC2 evidence (security groups used by the databases).
+    pub ec2: Ec2Snapshot,
+    /// KMS evidence (the keys the databases use).
+    pub kms: KmsSnapshot,
+}
+
+/// RDS evidence for one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RdsSnapshot {
+    /// DescribeDBClusters (Aurora and Multi-AZ DB clusters).
+    pub clusters: Source<Vec<DbCluster>>,
+    /// DescribeDBInstances (cluster members and standalone instances).
+    pub instances: Source<Vec<DbInstance>>,
+    /// DescribeDBClusterParameterGroups + DescribeDBClusterParameters, per group in use.
+    pub cluster_parameter_groups: BTreeMap<String, Source<ParameterGroup>>,
+    /// DescribeDBParameterGroups + DescribeDBParameters, per group used by standalone instances.
+    pub instance_parameter_groups: BTreeMap<String, Source<ParameterGroup>>,
+    /// DescribeEngineDefaultClusterParameters, per cluster parameter group family in use.
+    pub cluster_engine_defaults: BTreeMap<String, Source<Vec<Parameter>>>,
+    /// DescribeEngineDefaultParameters, per instance parameter group family in use.
+    pub instance_engine_defaults: BTreeMap<String, Source<Vec<Parameter>>>,
+    /// DescribeDBClusterSnapshots (manual) with their attributes.
+    pub cluster_snapshots: Source<Vec<DbSnapshot>>,
+    /// DescribeDBSnapshots (manual) with their attributes.
+    pub instance_snapshots: Source<Vec<DbSnapshot>>,
+    /// DescribeCertificates: the CA certificates RDS offers in the region.
+    pub certificates: Source<Vec<CaCertificate>>,
+}
+
+/// An Aurora or Multi-AZ DB cluster, as far as the checks need it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DbCluster {
+    /// DBClusterIdentifier.
+    pub id: String,
+    /// DBClusterArn.
+    pub arn: String,
+    /// Engine (`aurora-postgresql`, `aurora-mysql`, `postgres`, `mysql`, ...).
+    pub engine: String,
+    /// EngineVersion.
+    pub engine_version: String,
+    /// StorageEncrypted.
+    pub storage_encrypted: bool,
+    /// KmsKeyId (a key ARN on AWS), when present.
+    pub kms_key_id: Option<String>,
+    /// BackupRetentionPeriod in days.
+    pub backup_retention_period: i32,
+    /// DeletionProtection.
+    pub deletion_protection: bool,
+    /// CopyTagsToSnapshot.
+    pub copy_tags_to_snapshot: bool,
+    /// EnabledCloudwatchLogsExports.
+    pub enabled_cloudwatch_logs_exports: Vec<String>,
+    /// IAMDatabaseAuthenticationEnabled.
+    pub iam_database_authentication_enabled: bool,
+    /// DBClusterParameterGroup (the group's name).
+    pub parameter_group: Option<String>,
+    /// VpcSecurityGroups[].VpcSecurityGroupId.
+    pub vpc_security_group_ids: Vec<String>,
+    /// Port the cluster listens on.
+    pub port: Option<i32>,
+    /// DBClusterMembers[].DBInstanceIdentifier.
+    pub members: Vec<String>,
+    /// DBSubnetGroup name.
+    pub db_subnet_group: Option<String>,
+}
+
+/// A DB instance: an Aurora cluster member or a standalone instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DbInstance {
+    /// DBInstanceIdentifier.
+    pub id: String,
+    /// DBInstanceArn.
+    pub arn: String,
+    /// Engine.
+    pub engine: String,
+    /// EngineVersion.
+    pub engine_version: String,
+    /// DBClusterIdentifier when the instance belongs to a cluster.
+    pub cluster_id: Option<String>,
+    /// StorageEncrypted.
+    pub storage_encrypted: bool,
+    /// KmsKeyId.
+    pub kms_key_id: Option<String>,
+    /// BackupRetentionPeriod in days.
+    pub backup_retention_period: i32,
+    /// DeletionProtection.
+    pub deletion_protection: bool,
+    /// CopyTagsToSnapshot.
+    pub copy_tags_to_snapshot: bool,
+    /// EnabledCloudwatchLogsExports.
+    pub enabled_cloudwatch_logs_exports: Vec<String>,
+    /// IAMDatabaseAuthenticationEnabled.
+    pub iam_database_authentication_enabled: bool,
+    /// DBParameterGroups[].DBParameterGroupName (the first is the one in use).
+    pub parameter_groups: Vec<String>,
+    /// VpcSecurityGroups[].VpcSecurityGroupId.
+    pub vpc_security_group_ids: Vec<String>,
+    /// Endpoint.Port (or DbInstancePort).
+    pub port: Option<i32>,
+    /// PubliclyAccessible.
+    pub publicly_accessible: bool,
+    /// CACertificateIdentifier.
+    pub ca_certificate_identifier: Option<String>,
+    /// CertificateDetails.ValidTill: expiry of the instance's server certificate.
+    pub server_certificate_valid_till: Option<Timestamp>,
+    /// DBSubnetGroup.DBSubnetGroupName.
+    pub db_subnet_group: Option<String>,
+}
+
+/// A DB cluster or DB parameter group with its parameters (all pages, all sources).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParameterGroup {
+    /// Group name.
+    pub name: String,
+    /// DBParameterGroupFamily (`aurora-postgresql15`), the key of the engine defaults.
+    pub family: Option<String>,
+    /// Parameters as listed.
+    pub parameters: Vec<Parameter>,
+}
+
+/// One parameter of a group or of the engine defaults.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Parameter {
+    /// ParameterName.
+    pub name: String,
+    /// ParameterValue; absent means "not set" in this listing.
+    pub value: Option<String>,
+    /// Source (`user`, `engine-default`, `system`), when the API reports it.
+    pub source: Option<String>,
+}
+
+/// A manual DB cluster snapshot or DB snapshot, with its sharing attributes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbSnapshot {
+    /// Snapshot identifier.
+    pub id: String,
+    /// Snapshot ARN.
+    pub arn: String,
+    /// SnapshotType (`manual`, `automated`, `shared`, ...).
+    pub snapshot_type: String,
+    /// StorageEncrypted (cluster snapshots) / Encrypted (instance snapshots).
+    pub encrypted: bool,
+    /// The cluster or instance the snapshot was taken from.
+    pub source_id: String,
+    /// DescribeDB(Cluster)SnapshotAttributes: `restore` values (account ids or `all`).
+    pub restore_shared_with: Source<Vec<String>>,
+}
+
+/// An RDS CA certificate from DescribeCertificates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaCertificate {
+    /// CertificateIdentifier (`rds-ca-rsa2048-g1`).
+    pub id: String,
+    /// ValidTill.
+    pub valid_till: Option<Timestamp>,
+}
+
+/// EC2 evidence for one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ec2Snapshot {
+    /// DescribeSecurityGroups for the groups the databases use.
+    pub security_groups: Source<Vec<SecurityGroup>>,
+}
+
+/// A security group and its ingress permissions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SecurityGroup {
+    /// GroupId.
+    pub id: String,
+    /// GroupName.
+    pub name: String,
+    /// VpcId.
+    pub vpc_id: Option<String>,
+    /// IpPermissions (ingress).
+    pub ingress: Vec<IpPermission>,
+}
+
+/// One ingress permission: protocol, port range and its sources.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IpPermission {
+    /// IpProtocol (`tcp`, `udp`, `icmp`, `-1` for all, or a protocol number).
+    pub protocol: String,
+    /// FromPort (absent for all-protocol rules).
+    pub from_port: Option<i32>,
+    /// ToPort.
+    pub to_port: Option<i32>,
+    /// IpRanges[].CidrIp.
+    pub ipv4_ranges: Vec<String>,
+    /// Ipv6Ranges[].CidrIpv6.
+    pub ipv6_ranges: Vec<String>,
+    /// PrefixListIds[].PrefixListId.
+    pub prefix_list_ids: Vec<String>,
+    /// UserIdGroupPairs[].GroupId.
+    pub source_group_ids: Vec<String>,
+}
+
+/// KMS evidence for one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KmsSnapshot {
+    /// ListAliases (all pages).
+    pub aliases: Source<Vec<KmsAlias>>,
+    /// DescribeKey, keyed by the key reference a resource uses (ARN, id or alias).
+    pub keys: BTreeMap<String, Source<KmsKey>>,
+}
+
+/// A KMS alias and the key it points to.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KmsAlias {
+    /// AliasName (`alias/aws/rds`).
+    pub name: String,
+    /// TargetKeyId (a key id, not an ARN).
+    pub target_key_id: Option<String>,
+}
+
+/// KMS key metadata from DescribeKey.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct KmsKey {
+    /// KeyId.
+    pub key_id: String,
+    /// Arn.
+    pub arn: String,
+    /// KeyManager (`AWS` or `CUSTOMER`).
+    pub key_manager: String,
+    /// KeyState (`Enabled`, `PendingDeletion`, ...).
+    pub key_state: String,
+}
+
+impl Snapshot {
+    /// Every collection failure in the snapshot, sorted and deduplicated.
+    pub fn failures(&self) -> Vec<Failure> {
+        let mut out = Vec::new();
+        for region in self.regions.values() {
+            region.collect_failures(&mut out);
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Number of sources collected and failed, to tell "nothing could be collected".
+    pub fn source_counts(&self) -> (usize, usize) {
+        let failed = self.failures().len();
+        let mut total = 0;
+        for region in self.regions.values() {
+            total += region.source_count();
+        }
+        (total.saturating_sub(failed), failed)
+    }
+}
+
+impl RegionSnapshot {
+    fn sources(&self) -> Vec<Option<&Failure>> {
+        let rds = &self.rds;
+        let mut all = vec![
+            rds.clusters.failure(),
+            rds.instances.failure(),
+            rds.cluster_snapshots.failure(),
+            rds.instance_snapshots.failure(),
+            rds.certificates.failure(),
+            self.ec2.security_groups.failure(),
+            self.kms.aliases.failure(),
+        ];
+        all.extend(rds.cluster_parameter_groups.values().map(Source::failure));
+        all.extend(rds.instance_parameter_groups.values().map(Source::failure));
+        all.extend(rds.cluster_engine_defaults.values().map(Source::failure));
+        all.extend(rds.instance_engine_defaults.values().map(Source::failure));
+        for snapshots in [&rds.cluster_snapshots, &rds.instance_snapshots] {
+            if let Source::Collected(list) = snapshots {
+                all.extend(list.iter().map(|s| s.restore_shared_with.failure()));
+            }
+        }
+        all.extend(self.kms.keys.values().map(Source::failure));
+        all
+    }
+
+    fn collect_failures(&self, out: &mut Vec<Failure>) {
+        out.extend(self.sources().into_iter().flatten().cloned());
+    }
+
+    fn source_count(&self) -> usize {
+        self.sources().len()
+    }
+}
