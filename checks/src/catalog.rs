@@ -48,6 +48,8 @@ pub struct CheckMeta {
     pub remediation: Remediation,
     /// Source documents (`seed 001`).
     pub seeds: &'static [&'static str],
+    /// Where the check and its tests live (`file!()` of its module).
+    pub source_file: &'static str,
 }
 
 /// Inputs every check receives.

@@ -1,1 +1,12 @@
+//! hipaa-mocks: fixture AWS accounts, the moto launcher, the seeder that loads fixtures into moto
+//! through the real AWS SDK, and a fault-injecting proxy for tests and benchmarks.
+//!
+//! Only loopback addresses are ever contacted.
 
+pub mod fault;
+pub mod fixture;
+pub mod moto;
+pub mod seed;
+
+pub use fixture::Account;
+pub use moto::{MotoError, MotoServer};

@@ -28,6 +28,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBCluster: BackupRetentionPeriod: 35",
     },
     seeds: &["seed 000", "seed 001"],
+    source_file: file!(),
 };
 
 fn run(ctx: &Context) -> Vec<Finding> {
@@ -39,8 +40,8 @@ fn run(ctx: &Context) -> Vec<Finding> {
             days >= minimum,
             "BackupRetentionPeriod",
             json!(days),
-            &format!("keeps backups for {days} days (minimum {minimum})"),
-            &format!("keeps backups for only {days} days; raise it to at least {minimum}"),
+            &format!("keeps backups for {days} day(s) (minimum {minimum})"),
+            &format!("keeps backups for only {days} day(s); raise it to at least {minimum}"),
         );
         verdict.evidence["Minimum"] = json!(minimum);
         verdict

@@ -27,6 +27,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBCluster: CopyTagsToSnapshot: true",
     },
     seeds: &["seed 001"],
+    source_file: file!(),
 };
 
 fn run(ctx: &Context) -> Vec<Finding> {

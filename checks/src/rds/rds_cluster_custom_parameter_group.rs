@@ -32,6 +32,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBClusterParameterGroup + AWS::RDS::DBCluster: DBClusterParameterGroupName: !Ref Params",
     },
     seeds: &["seed 000", "seed 001"],
+    source_file: file!(),
 };
 
 fn run(ctx: &Context) -> Vec<Finding> {

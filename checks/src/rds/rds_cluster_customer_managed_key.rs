@@ -36,6 +36,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBCluster: KmsKeyId: !GetAtt RdsKey.Arn (AWS::KMS::Key)",
     },
     seeds: &["seed 000", "seed 001"],
+    source_file: file!(),
 };
 
 fn is_aws_alias(name: &str) -> bool {

@@ -26,6 +26,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBCluster: DeletionProtection: true",
     },
     seeds: &["seed 000", "seed 001"],
+    source_file: file!(),
 };
 
 fn run(ctx: &Context) -> Vec<Finding> {

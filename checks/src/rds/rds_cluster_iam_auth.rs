@@ -28,6 +28,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBCluster: EnableIAMDatabaseAuthentication: true",
     },
     seeds: &["seed 000", "seed 001"],
+    source_file: file!(),
 };
 
 fn run(ctx: &Context) -> Vec<Finding> {

@@ -29,6 +29,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBCluster: EnableCloudwatchLogsExports: [postgresql]",
     },
     seeds: &["seed 000", "seed 001", "seed 003"],
+    source_file: file!(),
 };
 
 fn run(ctx: &Context) -> Vec<Finding> {

@@ -29,6 +29,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::EC2::SecurityGroupIngress: SourceSecurityGroupId: !Ref AppSecurityGroup",
     },
     seeds: &["seed 001", "seed 004"],
+    source_file: file!(),
 };
 
 fn run(ctx: &Context) -> Vec<Finding> {

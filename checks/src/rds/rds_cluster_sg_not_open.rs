@@ -28,6 +28,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::EC2::SecurityGroupIngress: SourceSecurityGroupId: !Ref AppSecurityGroup (no CidrIp 0.0.0.0/0)",
     },
     seeds: &["seed 001", "seed 002", "seed 004"],
+    source_file: file!(),
 };
 
 fn run(ctx: &Context) -> Vec<Finding> {

@@ -32,6 +32,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBCluster: StorageEncrypted: true, KmsKeyId: <key-arn>",
     },
     seeds: &["seed 000", "seed 001", "seed 002"],
+    source_file: file!(),
 };
 
 fn run(ctx: &Context) -> Vec<Finding> {

@@ -33,6 +33,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBInstance: CACertificateIdentifier: rds-ca-rsa2048-g1",
     },
     seeds: &["seed 000", "seed 001"],
+    source_file: file!(),
 };
 
 /// CAs RDS has retired: fail whatever their dates say.

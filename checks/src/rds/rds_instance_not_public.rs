@@ -27,6 +27,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBInstance: PubliclyAccessible: false",
     },
     seeds: &["seed 002", "seed 004"],
+    source_file: file!(),
 };
 
 fn run(ctx: &Context) -> Vec<Finding> {

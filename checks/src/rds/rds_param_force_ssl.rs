@@ -34,6 +34,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBClusterParameterGroup: Parameters: { rds.force_ssl: 1 }",
     },
     seeds: &["seed 000", "seed 001", "seed 003"],
+    source_file: file!(),
 };
 
 fn run(ctx: &Context) -> Vec<Finding> {

@@ -33,6 +33,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBClusterParameterGroup: Parameters: { ssl_min_protocol_version: TLSv1.3 }",
     },
     seeds: &["seed 000", "seed 001"],
+    source_file: file!(),
 };
 
 /// The lowest version a parameter value allows (`TLSv1.2,TLSv1.3` -> TLSv1.2); `Err` names an

@@ -31,6 +31,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "AWS::RDS::DBClusterParameterGroup: Parameters: { ssl_ciphers: TLS_AES_256_GCM_SHA384 }",
     },
     seeds: &["seed 000", "seed 001"],
+    source_file: file!(),
 };
 
 /// The suites a cipher parameter enables (exclusions dropped).

@@ -28,6 +28,7 @@ const META: CheckMeta = CheckMeta {
         cloudformation: "(snapshots are not CloudFormation resources)",
     },
     seeds: &["seed 002"],
+    source_file: file!(),
 };
 
 fn run(ctx: &Context) -> Vec<Finding> {

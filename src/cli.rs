@@ -1,0 +1,200 @@
+//! Command-line interface (clap derive), as ../shared/spec/cli-and-report.md defines it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use hipaa_checks::Severity;
+
+/// hipaa-audit: audits a live AWS account for HIPAA readiness.
+#[derive(Debug, Parser)]
+#[command(name = "hipaa-audit", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Log collector activity to stderr (RUST_LOG overrides the level).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Collect evidence from AWS, grade it and print the report.
+    Scan(ScanArgs),
+    /// Collect only: write the raw evidence snapshot (JSON) for grading later.
+    Collect(CollectArgs),
+    /// Grade a saved snapshot offline (no AWS calls).
+    Grade(GradeArgs),
+    /// List the check catalog.
+    Checks(ChecksArgs),
+    /// Explain one check in full: why, evidence, remediation.
+    Explain(ExplainArgs),
+    /// Start a local moto, seed the demo account and scan it with the real collectors.
+    Demo(DemoArgs),
+    /// Print (or write) the commented default config file.
+    Config(ConfigArgs),
+}
+
+/// How to reach AWS and how hard to push it.
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// Named profile from ~/.aws/config (default: the standard chain).
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Region to scan; repeat for several (default: the configured region).
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Maximum concurrent API calls across the scan.
+    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// No progress display.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// Report formats available now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Human-readable table grouped by check.
+    #[default]
+    Table,
+    /// The JSON report (schema_version 1).
+    Json,
+}
+
+/// Which checks, which findings, which output.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to PATH (atomically) instead of stdout.
+    #[arg(long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Config file with thresholds (TOML).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Only run these checks (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub checks: Vec<String>,
+    /// Skip these checks (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub skip_checks: Vec<String>,
+    /// Only report findings of this severity or higher.
+    #[arg(long, value_enum)]
+    pub severity: Option<SeverityArg>,
+    /// Exit 1 when a failure of this severity or higher is found.
+    #[arg(long, value_enum, default_value_t = SeverityArg::High)]
+    pub fail_on: SeverityArg,
+    /// Print only the summary line (the report still goes to --output).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Severity as a flag value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// critical
+    Critical,
+    /// high
+    High,
+    /// medium
+    Medium,
+    /// low
+    Low,
+    /// info
+    Info,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Critical => Severity::Critical,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Info => Severity::Info,
+        }
+    }
+}
+
+/// `scan` flags.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// AWS access.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Report.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// `collect` flags.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// AWS access.
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Where to write the snapshot (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: PathBuf,
+    /// No summary on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `grade` flags.
+#[derive(Debug, Args)]
+pub struct GradeArgs {
+    /// Snapshot file written by `collect`.
+    pub file: PathBuf,
+    /// Report.
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Catalog listing formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CatalogFormat {
+    /// Terminal table.
+    Table,
+    /// JSON array of catalog entries.
+    Json,
+    /// Markdown table (as in the README).
+    Markdown,
+}
+
+/// `checks` flags.
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
+    pub format: CatalogFormat,
+}
+
+/// `explain` arguments.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Check id, e.g. rds-param-force-ssl.
+    pub id: String,
+}
+
+/// `demo` flags.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Report.
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// No progress display.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// `config` flags.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Write the default config to PATH instead of printing it (refuses to overwrite).
+    #[arg(long, value_name = "PATH")]
+    pub init: Option<PathBuf>,
+}

@@ -1,0 +1,161 @@
+//! Scan orchestration: one task per region, collectors per service inside it, every API call
+//! bounded by one shared [`Limiter`], all answers gathered into a [`Snapshot`].
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use futures::future::join_all;
+use hipaa_checks::snapshot::{RegionSnapshot, SNAPSHOT_SCHEMA_VERSION};
+use hipaa_checks::{Snapshot, Source};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jiff::Timestamp;
+
+use crate::aws::{self, AwsOptions, CallCounter, Identity, Limiter};
+
+pub mod ec2;
+pub mod kms;
+pub mod rds;
+
+/// The services collected per region, for the progress display.
+pub const SERVICES: &[&str] = &["rds", "ec2", "kms"];
+
+/// The SDK clients of one region, sharing the scan's limiter and call counter.
+pub struct RegionClients {
+    /// Region name.
+    pub region: String,
+    /// RDS client.
+    pub rds: aws_sdk_rds::Client,
+    /// EC2 client.
+    pub ec2: aws_sdk_ec2::Client,
+    /// KMS client.
+    pub kms: aws_sdk_kms::Client,
+    /// Shared concurrency bound.
+    pub limiter: Limiter,
+}
+
+/// Turns an SDK answer into a snapshot source, mapping errors through [`aws::failure`].
+pub fn source<T, U, E>(
+    result: Result<T, SdkError<E, HttpResponse>>,
+    service: &str,
+    operation: &str,
+    region: &str,
+    convert: impl FnOnce(T) -> U,
+) -> Source<U>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match result {
+        Ok(value) => Source::Collected(convert(value)),
+        Err(err) => {
+            let failure = aws::failure(service, operation, region, &err);
+            tracing::warn!(service, operation, region, code = %failure.code, "{}", failure.message);
+            Source::Failed(failure)
+        }
+    }
+}
+
+/// What to collect and how.
+#[derive(Debug, Clone)]
+pub struct ScanPlan {
+    /// Regions to scan (validated, non-empty).
+    pub regions: Vec<String>,
+    /// Maximum concurrent API calls.
+    pub concurrency: usize,
+    /// Show a progress bar on stderr (only honoured on a TTY).
+    pub progress: bool,
+}
+
+/// Progress over services x regions, on stderr, only when it is a terminal.
+struct Progress(Option<ProgressBar>);
+
+impl Progress {
+    fn new(enabled: bool, total: u64) -> Progress {
+        if !enabled || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} collecting {pos}/{len} service x region [{elapsed}] {msg}",
+        ) {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress(Some(bar))
+    }
+
+    fn done(&self, service: &str, region: &str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(format!("{service} {region}"));
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Collects every region of the plan into a snapshot for `identity`.
+pub async fn collect(options: &AwsOptions, identity: &Identity, plan: &ScanPlan) -> Snapshot {
+    let started_at = Timestamp::now();
+    let counter = CallCounter::default();
+    let limiter = Limiter::new(plan.concurrency);
+    let progress = Progress::new(plan.progress, (plan.regions.len() * SERVICES.len()) as u64);
+    let regions = join_all(plan.regions.iter().map(|region| {
+        let (counter, limiter, progress) = (counter.clone(), limiter.clone(), &progress);
+        async move {
+            let config = aws::sdk_config(options, Some(region)).await;
+            let clients = RegionClients {
+                region: region.clone(),
+                rds: aws_sdk_rds::Client::from_conf(
+                    aws_sdk_rds::config::Builder::from(&config)
+                        .interceptor(counter.clone())
+                        .build(),
+                ),
+                ec2: aws_sdk_ec2::Client::from_conf(
+                    aws_sdk_ec2::config::Builder::from(&config)
+                        .interceptor(counter.clone())
+                        .build(),
+                ),
+                kms: aws_sdk_kms::Client::from_conf(
+                    aws_sdk_kms::config::Builder::from(&config)
+                        .interceptor(counter.clone())
+                        .build(),
+                ),
+                limiter,
+            };
+            let (rds, ec2) = tokio::join!(
+                async {
+                    let rds = rds::collect(&clients).await;
+                    progress.done("rds", region);
+                    rds
+                },
+                async {
+                    let ec2 = ec2::collect(&clients).await;
+                    progress.done("ec2", region);
+                    ec2
+                },
+            );
+            let kms = kms::collect(&clients, rds::kms_keys_in_use(&rds)).await;
+            progress.done("kms", region);
+            (region.clone(), RegionSnapshot { rds, ec2, kms })
+        }
+    }))
+    .await;
+    progress.finish();
+    Snapshot {
+        schema_version: SNAPSHOT_SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        account_id: identity.account.clone(),
+        partition: identity.partition.clone(),
+        started_at,
+        finished_at: Timestamp::now(),
+        api_calls: counter.get(),
+        regions: regions.into_iter().collect::<BTreeMap<_, _>>(),
+    }
+}
