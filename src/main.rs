@@ -188,6 +188,15 @@ impl Prepared {
         }
         checks.retain(|c| !args.skip_checks.iter().any(|s| s.trim() == c.meta.id));
         checks.dedup_by_key(|c| c.meta.id);
+        if let Some(dir) = args.output.as_deref().and_then(Path::parent) {
+            if !dir.as_os_str().is_empty() && !dir.is_dir() {
+                bail!(
+                    "cannot write --output {}: directory {} does not exist",
+                    args.output.as_deref().unwrap_or(dir).display(),
+                    dir.display()
+                );
+            }
+        }
         if checks.is_empty() {
             bail!("--checks/--skip-checks leave no check to run");
         }
@@ -244,9 +253,9 @@ fn outcome(report: &Report, fail_on: Severity) -> Outcome {
         .any(|f| f.status == Status::Fail && f.severity.at_least(fail_on));
     if failing {
         Outcome::Failures
-    } else if report.findings.iter().any(|f| f.status == Status::Error)
-        || !report.collection_errors.is_empty()
-    {
+    } else if report.findings.iter().any(|f| f.status == Status::Error) {
+        // Only error *findings* make a run partly blind: a failed call that no selected check
+        // needed is still listed in collection_errors but does not change the verdict.
         Outcome::PartlyBlind
     } else {
         Outcome::Clean
@@ -294,6 +303,7 @@ pub async fn collect_account(
     let identity = aws::preflight_identity(&base)
         .await
         .map_err(|message| anyhow!(message))?;
+    tracing::info!(account = %identity.account, caller = %identity.arn, "identity confirmed");
     let plan = collect::ScanPlan {
         regions,
         concurrency: usize::from(args.concurrency),
