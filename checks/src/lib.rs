@@ -4,6 +4,8 @@
 //! Nothing here performs I/O or knows the AWS SDK: every check is a pure function in its own
 //! module, registered in [`registry::ALL`], with its catalog entry and unit tests beside it.
 
+#![warn(missing_docs)]
+
 pub mod catalog;
 pub mod config;
 pub mod finding;

@@ -21,6 +21,8 @@ pub enum Fault {
     Throttle,
     /// Answer with this HTTP status and an empty body.
     Status(u16),
+    /// Answer with this HTTP status and AWS error code (e.g. 403 `ExpiredToken`).
+    Error(u16, &'static str),
     /// Forward, but only after this delay.
     Latency(Duration),
 }
@@ -191,6 +193,7 @@ fn serve(
     let response = match plan.rules.get(&operation) {
         Some(Fault::AccessDenied) => error_response(&request, &operation, 403, "AccessDenied"),
         Some(Fault::Throttle) => error_response(&request, &operation, 400, "Throttling"),
+        Some(Fault::Error(status, code)) => error_response(&request, &operation, *status, code),
         Some(Fault::Status(status)) => {
             format!("HTTP/1.1 {status} Injected\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 .into_bytes()

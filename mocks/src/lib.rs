@@ -3,6 +3,8 @@
 //!
 //! Only loopback addresses are ever contacted.
 
+#![warn(missing_docs)]
+
 pub mod fault;
 pub mod fixture;
 pub mod moto;

@@ -233,3 +233,42 @@ fn unwritable_output_leaves_no_file() {
     );
     assert!(!path.exists());
 }
+
+#[test]
+fn expired_credentials_say_refresh() {
+    let env = Env::demo().with_faults(
+        FaultPlan::default().with("GetCallerIdentity", Fault::Error(403, "ExpiredToken")),
+    );
+    let output = env.cmd().args(["scan"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("expired") && stderr.contains("refresh"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn nothing_collected_is_exit_2() {
+    let mut plan = FaultPlan::default();
+    for operation in [
+        "DescribeDBClusters",
+        "DescribeDBInstances",
+        "DescribeDBClusterSnapshots",
+        "DescribeDBSnapshots",
+        "DescribeCertificates",
+        "DescribeSecurityGroups",
+        "ListAliases",
+    ] {
+        plan = plan.with(operation, Fault::AccessDenied);
+    }
+    let env = Env::demo().with_faults(plan);
+    let output = env.cmd().args(["scan"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("nothing could be collected") && stderr.contains("not authorized"),
+        "{stderr}"
+    );
+}
