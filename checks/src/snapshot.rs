@@ -122,6 +122,8 @@ pub struct RegionSnapshot {
     pub ec2: Ec2Snapshot,
     /// KMS evidence (the keys the databases use).
     pub kms: KmsSnapshot,
+    /// Load balancer evidence.
+    pub elb: ElbSnapshot,
 }
 
 /// RDS evidence for one region.
@@ -146,6 +148,19 @@ pub struct RdsSnapshot {
     pub instance_snapshots: Source<Vec<DbSnapshot>>,
     /// DescribeCertificates: the CA certificates RDS offers in the region.
     pub certificates: Source<Vec<CaCertificate>>,
+    /// DescribeDBSubnetGroups.
+    pub subnet_groups: Source<Vec<DbSubnetGroup>>,
+}
+
+/// A DB subnet group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DbSubnetGroup {
+    /// DBSubnetGroupName.
+    pub name: String,
+    /// VpcId.
+    pub vpc_id: Option<String>,
+    /// Subnets[].SubnetIdentifier.
+    pub subnet_ids: Vec<String>,
 }
 
 /// An Aurora or Multi-AZ DB cluster, as far as the checks need it.
@@ -280,21 +295,252 @@ pub struct CaCertificate {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ec2Snapshot {
-    /// DescribeSecurityGroups for the groups the databases use.
+    /// DescribeSecurityGroups: every group of the region (shared by RDS and network checks).
     pub security_groups: Source<Vec<SecurityGroup>>,
+    /// GetManagedPrefixListEntries for every prefix list a security group rule references.
+    pub prefix_lists: BTreeMap<String, Source<Vec<String>>>,
+    /// DescribeNetworkAcls.
+    pub network_acls: Source<Vec<NetworkAcl>>,
+    /// DescribeVpcs.
+    pub vpcs: Source<Vec<Vpc>>,
+    /// DescribeSubnets.
+    pub subnets: Source<Vec<Subnet>>,
+    /// DescribeRouteTables.
+    pub route_tables: Source<Vec<RouteTable>>,
+    /// DescribeFlowLogs.
+    pub flow_logs: Source<Vec<FlowLog>>,
+    /// DescribeNetworkInterfaces, counted per VPC id.
+    pub network_interfaces_per_vpc: Source<BTreeMap<String, u32>>,
+    /// DescribeVolumes.
+    pub volumes: Source<Vec<Volume>>,
+    /// GetEbsEncryptionByDefault.
+    pub ebs_encryption_by_default: Source<bool>,
+    /// DescribeInstances (id, VPC, state, tags).
+    pub instances: Source<Vec<Instance>>,
 }
 
-/// A security group and its ingress permissions.
+/// A security group and its rules.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SecurityGroup {
     /// GroupId.
     pub id: String,
-    /// GroupName.
+    /// GroupName (`default` for a VPC's default group).
     pub name: String,
     /// VpcId.
     pub vpc_id: Option<String>,
     /// IpPermissions (ingress).
     pub ingress: Vec<IpPermission>,
+    /// IpPermissionsEgress.
+    pub egress: Vec<IpPermission>,
+}
+
+/// A network ACL with its entries and associated subnets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkAcl {
+    /// NetworkAclId.
+    pub id: String,
+    /// VpcId.
+    pub vpc_id: String,
+    /// IsDefault.
+    pub is_default: bool,
+    /// Entries (ingress and egress).
+    pub entries: Vec<NaclEntry>,
+    /// Associations[].SubnetId.
+    pub subnet_ids: Vec<String>,
+}
+
+/// One NACL entry.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NaclEntry {
+    /// RuleNumber (lower is evaluated first; 32767 is the implicit deny).
+    pub rule_number: i32,
+    /// Protocol (`-1` all, `6` tcp, `17` udp, ...).
+    pub protocol: String,
+    /// `allow` or `deny`.
+    pub rule_action: String,
+    /// Egress (true) or ingress (false).
+    pub egress: bool,
+    /// CidrBlock.
+    pub cidr_block: Option<String>,
+    /// Ipv6CidrBlock.
+    pub ipv6_cidr_block: Option<String>,
+    /// PortRange.From (absent: all ports).
+    pub from_port: Option<i32>,
+    /// PortRange.To.
+    pub to_port: Option<i32>,
+}
+
+/// A VPC.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Vpc {
+    /// VpcId.
+    pub id: String,
+    /// IsDefault.
+    pub is_default: bool,
+    /// CidrBlock.
+    pub cidr_block: Option<String>,
+}
+
+/// A subnet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Subnet {
+    /// SubnetId.
+    pub id: String,
+    /// VpcId.
+    pub vpc_id: String,
+    /// CidrBlock.
+    pub cidr_block: Option<String>,
+}
+
+/// A route table with its associations and routes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RouteTable {
+    /// RouteTableId.
+    pub id: String,
+    /// VpcId.
+    pub vpc_id: String,
+    /// True when it is the VPC's main route table (Associations[].Main).
+    pub is_main: bool,
+    /// Explicitly associated subnets.
+    pub subnet_ids: Vec<String>,
+    /// Routes.
+    pub routes: Vec<Route>,
+}
+
+/// One route.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Route {
+    /// DestinationCidrBlock / DestinationIpv6CidrBlock / DestinationPrefixListId.
+    pub destination: String,
+    /// GatewayId (`igw-...` for an internet gateway, `local`, `vgw-...`).
+    pub gateway_id: Option<String>,
+    /// State (`active`, `blackhole`).
+    pub state: Option<String>,
+}
+
+/// A VPC flow log.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FlowLog {
+    /// FlowLogId.
+    pub id: String,
+    /// ResourceId (a VPC, subnet or ENI id).
+    pub resource_id: String,
+    /// FlowLogStatus (`ACTIVE`).
+    pub status: String,
+    /// TrafficType (`ALL`, `ACCEPT`, `REJECT`).
+    pub traffic_type: Option<String>,
+    /// DeliverLogsStatus (`SUCCESS`, `FAILED`).
+    pub deliver_logs_status: Option<String>,
+}
+
+/// An EBS volume.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Volume {
+    /// VolumeId.
+    pub id: String,
+    /// Encrypted.
+    pub encrypted: bool,
+    /// KmsKeyId.
+    pub kms_key_id: Option<String>,
+    /// Tags (key -> value).
+    pub tags: BTreeMap<String, String>,
+    /// Attachments[].InstanceId.
+    pub attached_instance_ids: Vec<String>,
+}
+
+/// An EC2 instance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Instance {
+    /// InstanceId.
+    pub id: String,
+    /// VpcId.
+    pub vpc_id: Option<String>,
+    /// State.Name (`running`, `stopped`, `terminated`, ...).
+    pub state: String,
+    /// Tags (key -> value).
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Load balancer evidence for one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElbSnapshot {
+    /// ELBv2 DescribeLoadBalancers, each with DescribeListeners.
+    pub load_balancers: Source<Vec<LoadBalancerV2>>,
+    /// ELBv2 DescribeSSLPolicies (name -> protocols it allows).
+    pub ssl_policies: Source<Vec<SslPolicy>>,
+    /// Classic ELB DescribeLoadBalancers.
+    pub classic_load_balancers: Source<Vec<ClassicLoadBalancer>>,
+}
+
+/// An Application/Network/Gateway load balancer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadBalancerV2 {
+    /// LoadBalancerArn.
+    pub arn: String,
+    /// LoadBalancerName.
+    pub name: String,
+    /// Type (`application`, `network`, `gateway`).
+    pub lb_type: String,
+    /// Scheme (`internet-facing`, `internal`), when reported.
+    pub scheme: Option<String>,
+    /// DescribeListeners for this load balancer.
+    pub listeners: Source<Vec<ListenerV2>>,
+}
+
+/// An ELBv2 listener.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListenerV2 {
+    /// ListenerArn.
+    pub arn: String,
+    /// Port.
+    pub port: Option<i32>,
+    /// Protocol (`HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, ...).
+    pub protocol: String,
+    /// SslPolicy (meaningful for HTTPS/TLS only).
+    pub ssl_policy: Option<String>,
+    /// DefaultActions.
+    pub default_actions: Vec<ListenerAction>,
+}
+
+/// A listener default action.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListenerAction {
+    /// Type (`forward`, `redirect`, `fixed-response`, ...).
+    pub action_type: String,
+    /// RedirectConfig.Protocol (`HTTPS`, `#{protocol}`), for redirects.
+    pub redirect_protocol: Option<String>,
+}
+
+/// An ELBv2 TLS security policy and the protocols it allows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SslPolicy {
+    /// Name (`ELBSecurityPolicy-TLS13-1-2-2021-06`).
+    pub name: String,
+    /// SslProtocols (`TLSv1`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`).
+    pub protocols: Vec<String>,
+}
+
+/// A Classic Load Balancer and its listeners.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClassicLoadBalancer {
+    /// LoadBalancerName.
+    pub name: String,
+    /// Scheme.
+    pub scheme: Option<String>,
+    /// ListenerDescriptions[].Listener.
+    pub listeners: Vec<ClassicListener>,
+}
+
+/// A Classic Load Balancer listener.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ClassicListener {
+    /// LoadBalancerPort.
+    pub port: i32,
+    /// Protocol (`HTTP`, `HTTPS`, `TCP`, `SSL`).
+    pub protocol: String,
+    /// InstanceProtocol.
+    pub instance_protocol: Option<String>,
 }
 
 /// One ingress permission: protocol, port range and its sources.
@@ -380,9 +626,26 @@ impl RegionSnapshot {
             rds.cluster_snapshots.failure(),
             rds.instance_snapshots.failure(),
             rds.certificates.failure(),
+            rds.subnet_groups.failure(),
             self.ec2.security_groups.failure(),
+            self.ec2.network_acls.failure(),
+            self.ec2.vpcs.failure(),
+            self.ec2.subnets.failure(),
+            self.ec2.route_tables.failure(),
+            self.ec2.flow_logs.failure(),
+            self.ec2.network_interfaces_per_vpc.failure(),
+            self.ec2.volumes.failure(),
+            self.ec2.ebs_encryption_by_default.failure(),
+            self.ec2.instances.failure(),
             self.kms.aliases.failure(),
+            self.elb.load_balancers.failure(),
+            self.elb.ssl_policies.failure(),
+            self.elb.classic_load_balancers.failure(),
         ];
+        all.extend(self.ec2.prefix_lists.values().map(Source::failure));
+        if let Source::Collected(lbs) = &self.elb.load_balancers {
+            all.extend(lbs.iter().map(|lb| lb.listeners.failure()));
+        }
         all.extend(rds.cluster_parameter_groups.values().map(Source::failure));
         all.extend(rds.instance_parameter_groups.values().map(Source::failure));
         all.extend(rds.cluster_engine_defaults.values().map(Source::failure));

@@ -163,6 +163,7 @@ pub fn compliant_region() -> RegionSnapshot {
             source_group_ids: vec!["sg-app".into()],
             ..IpPermission::default()
         }],
+        egress: vec![],
     }]);
     region.kms.aliases = Source::Collected(vec![KmsAlias {
         name: "alias/aws/rds".into(),
