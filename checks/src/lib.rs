@@ -7,8 +7,11 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod compute;
 pub mod config;
+pub mod elb;
 pub mod finding;
+pub mod network;
 pub mod rds;
 pub mod reference;
 pub mod registry;

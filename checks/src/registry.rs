@@ -3,6 +3,7 @@
 use crate::catalog::{Check, Context};
 use crate::finding::{sort_findings, Finding};
 use crate::rds;
+use crate::{compute, elb, network};
 
 /// Every check the tool runs, in catalog order (as in the spec's tables).
 pub const ALL: &[Check] = &[
@@ -19,10 +20,24 @@ pub const ALL: &[Check] = &[
     rds::rds_param_ssl_ciphers::CHECK,
     rds::rds_instance_ca_current::CHECK,
     rds::rds_instance_not_public::CHECK,
+    rds::rds_instance_private_subnets::CHECK,
     rds::rds_cluster_sg_not_open::CHECK,
     rds::rds_cluster_sg_app_only::CHECK,
     rds::rds_snapshot_encrypted::CHECK,
     rds::rds_snapshot_not_public::CHECK,
+    network::ec2_sg_world_admin_ports::CHECK,
+    network::ec2_sg_world_db_ports::CHECK,
+    network::ec2_sg_world_all_ports::CHECK,
+    network::ec2_sg_world_other_ports::CHECK,
+    network::ec2_default_sg_closed::CHECK,
+    network::vpc_nacl_world_admin_ports::CHECK,
+    network::vpc_flow_logs_enabled::CHECK,
+    network::vpc_default_vpc_unused::CHECK,
+    elb::elb_listener_tls::CHECK,
+    elb::elb_tls_policy::CHECK,
+    compute::ec2_ebs_default_encryption::CHECK,
+    compute::ec2_volume_encrypted::CHECK,
+    compute::ec2_instance_required_tags::CHECK,
 ];
 
 /// Looks a check up by id.
@@ -72,7 +87,20 @@ mod tests {
                 "{id}"
             );
             let module = check.meta.module_name();
-            let path = format!("{}/src/rds/{module}.rs", env!("CARGO_MANIFEST_DIR"));
+            // The code lives in src/<family>/<module>.rs; the family is the folder of source_file.
+            let source = std::path::Path::new(check.meta.source_file);
+            assert_eq!(
+                source.file_name().and_then(|n| n.to_str()),
+                Some(format!("{module}.rs").as_str()),
+                "{id}: its code must live in {module}.rs, not {}",
+                check.meta.source_file
+            );
+            let family = source
+                .parent()
+                .and_then(|p| p.file_name())
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let path = format!("{}/src/{family}/{module}.rs", env!("CARGO_MANIFEST_DIR"));
             assert!(
                 std::path::Path::new(&path).exists(),
                 "{id}: expected its code in {path}"
