@@ -221,6 +221,23 @@ fn last_cause(detail: &str) -> String {
         .to_owned()
 }
 
+/// The regions enabled for the account (opted-in or not requiring opt-in), sorted.
+pub async fn enabled_regions(config: &SdkConfig) -> Result<Vec<String>, String> {
+    let ec2 = aws_sdk_ec2::Client::new(config);
+    let answer = ec2.describe_regions().all_regions(false).send().await.map_err(|err| {
+        let f = failure("ec2", "DescribeRegions", config.region().map(|r| r.as_ref()).unwrap_or("?"), &err);
+        format!("--all-regions needs ec2:DescribeRegions, which failed ({}: {}); pass --region instead", f.code, f.message)
+    })?;
+    let mut regions: Vec<String> = answer
+        .regions()
+        .iter()
+        .filter(|r| r.opt_in_status() != Some("not-opted-in"))
+        .filter_map(|r| r.region_name().map(str::to_owned))
+        .collect();
+    regions.sort();
+    Ok(regions)
+}
+
 /// Maps any SDK error to the snapshot's [`Failure`]. The one place this happens.
 pub fn failure<E>(
     service: &str,

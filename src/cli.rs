@@ -45,6 +45,9 @@ pub struct AwsArgs {
     /// Region to scan; repeat for several (default: the configured region).
     #[arg(long = "region", value_name = "REGION")]
     pub regions: Vec<String>,
+    /// Scan every region enabled for the account (EC2 DescribeRegions).
+    #[arg(long, conflicts_with = "regions")]
+    pub all_regions: bool,
     /// Maximum concurrent API calls across the scan.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,

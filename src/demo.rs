@@ -17,6 +17,8 @@ pub fn run(plan: &Prepared, args: &DemoArgs) -> Result<Outcome> {
         eprintln!("hipaa-audit demo: starting moto_server on 127.0.0.1 ...");
     }
     let moto = MotoServer::start().map_err(|e| anyhow!("{e}"))?;
+    // Same ids on every run, so two demo reports can be compared line by line.
+    moto.deterministic_ids(42).map_err(|e| anyhow!("{e}"))?;
     // The demo only ever talks to loopback; keep any corporate proxy out of the way.
     std::env::set_var("NO_PROXY", "127.0.0.1,localhost");
     // moto answers operations it lacks with HTTP 500, which the SDK retries as transient;
@@ -45,6 +47,7 @@ pub fn run(plan: &Prepared, args: &DemoArgs) -> Result<Outcome> {
         let aws_args = AwsArgs {
             profile: None,
             regions: account.regions.keys().cloned().collect(),
+            all_regions: false,
             concurrency: 16,
             no_progress: args.no_progress,
         };

@@ -205,17 +205,19 @@ impl Prepared {
 
     /// Grades, renders, writes and decides the exit code.
     pub fn finish(&self, snapshot: &Snapshot, args: &ReportArgs) -> Result<Outcome> {
-        if nothing_collected(snapshot) {
-            let first = snapshot.failures().into_iter().next();
-            let reason = first.map(|f| f.describe()).unwrap_or_default();
-            bail!("nothing could be collected: every API call failed (first: {reason}); check permissions (`hipaa-audit explain` lists what each check reads)");
-        }
         let ctx = Context {
             snapshot,
             config: &self.config,
             now: jiff::Timestamp::now(),
         };
         let mut findings = registry::grade(&ctx, &self.checks);
+        // Entirely blind: every finding is an error. A report of nothing but errors would
+        // look like a result; stop and say why instead.
+        if !findings.is_empty() && findings.iter().all(|f| f.status == Status::Error) {
+            let first = snapshot.failures().into_iter().next();
+            let reason = first.map(|f| f.describe()).unwrap_or_default();
+            bail!("nothing could be collected: every check lacks its evidence (first failed call: {reason}); check credentials and permissions (`hipaa-audit explain ID` lists what each check reads)");
+        }
         if let Some(minimum) = args.severity {
             let minimum: Severity = minimum.into();
             findings.retain(|f| f.severity.at_least(minimum));
@@ -290,20 +292,28 @@ pub async fn collect_account(
             bail!("`{region}` is not an AWS region name (expected e.g. us-east-1); `aws ec2 describe-regions` lists them");
         }
     }
-    if regions.is_empty() {
-        let config = aws::sdk_config(options, None).await;
-        match config.region() {
-            Some(region) => regions.push(region.to_string()),
-            None => bail!("no region configured: pass --region REGION, set AWS_REGION, or set a region in the profile"),
-        }
-    }
-    regions.sort();
-    regions.dedup();
-    let base = aws::sdk_config(options, Some(&regions[0])).await;
+    // The home region: the first requested one, else the configured one.
+    let home = match regions.first() {
+        Some(region) => region.clone(),
+        None => match aws::sdk_config(options, None).await.region() {
+            Some(region) => region.to_string(),
+            None => bail!("no region configured: pass --region REGION (or --all-regions), set AWS_REGION, or set a region in the profile"),
+        },
+    };
+    let base = aws::sdk_config(options, Some(&home)).await;
     let identity = aws::preflight_identity(&base)
         .await
         .map_err(|message| anyhow!(message))?;
     tracing::info!(account = %identity.account, caller = %identity.arn, "identity confirmed");
+    if args.all_regions {
+        regions = aws::enabled_regions(&base)
+            .await
+            .map_err(|message| anyhow!(message))?;
+    } else if regions.is_empty() {
+        regions.push(home);
+    }
+    regions.sort();
+    regions.dedup();
     let plan = collect::ScanPlan {
         regions,
         concurrency: usize::from(args.concurrency),

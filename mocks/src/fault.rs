@@ -34,6 +34,8 @@ pub struct FaultPlan {
     pub rules: BTreeMap<String, Fault>,
     /// Delay added to every forwarded request (simulated network latency).
     pub latency: Duration,
+    /// Regions whose endpoints are down: every request signed for them gets HTTP 503.
+    pub down_regions: Vec<String>,
 }
 
 impl FaultPlan {
@@ -139,6 +141,13 @@ impl Request {
             .unwrap_or_else(|| "unknown".to_owned())
     }
 
+    /// The region from the SigV4 credential scope (`Credential=AKID/DATE/REGION/SERVICE/...`).
+    fn signed_region(&self) -> Option<&str> {
+        let auth = self.header("authorization")?;
+        let scope = auth.split("Credential=").nth(1)?;
+        scope.split('/').nth(2)
+    }
+
     fn is_ec2(&self) -> bool {
         String::from_utf8_lossy(&self.body).contains("Version=2016-11-15")
     }
@@ -189,6 +198,15 @@ fn serve(
     let operation = request.operation();
     if let Ok(mut counts) = counts.lock() {
         *counts.entry(operation.clone()).or_default() += 1;
+    }
+    let region_down = request
+        .signed_region()
+        .is_some_and(|r| plan.down_regions.iter().any(|d| d == r));
+    if region_down {
+        writer.write_all(
+            b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        )?;
+        return writer.flush();
     }
     let response = match plan.rules.get(&operation) {
         Some(Fault::AccessDenied) => error_response(&request, &operation, 403, "AccessDenied"),

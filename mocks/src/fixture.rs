@@ -43,6 +43,188 @@ pub struct RegionFixture {
     /// Manual DB snapshots.
     #[serde(default)]
     pub db_snapshot: Vec<DbSnapshotFixture>,
+    /// EBS encryption by default for the region.
+    #[serde(default)]
+    pub ebs_encryption_by_default: bool,
+    /// Custom VPCs with their subnets.
+    #[serde(default)]
+    pub vpc: Vec<VpcFixture>,
+    /// Custom network ACLs.
+    #[serde(default)]
+    pub network_acl: Vec<NetworkAclFixture>,
+    /// DB subnet groups.
+    #[serde(default)]
+    pub db_subnet_group: Vec<DbSubnetGroupFixture>,
+    /// EC2 instances.
+    #[serde(default)]
+    pub ec2_instance: Vec<Ec2InstanceFixture>,
+    /// Standalone EBS volumes.
+    #[serde(default)]
+    pub volume: Vec<VolumeFixture>,
+    /// Application load balancers.
+    #[serde(default)]
+    pub load_balancer: Vec<LoadBalancerFixture>,
+    /// Classic load balancers.
+    #[serde(default)]
+    pub classic_load_balancer: Vec<ClassicLoadBalancerFixture>,
+}
+
+/// A VPC with subnets; public subnets route 0.0.0.0/0 to an internet gateway.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VpcFixture {
+    /// Name other fixtures use.
+    pub name: String,
+    /// CIDR block.
+    pub cidr: String,
+    /// Create an active flow log for the VPC.
+    #[serde(default)]
+    pub flow_log: bool,
+    /// Remove every rule from the VPC's default security group.
+    #[serde(default)]
+    pub close_default_security_group: bool,
+    /// Subnets.
+    #[serde(default)]
+    pub subnets: Vec<SubnetFixture>,
+}
+
+/// A subnet.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubnetFixture {
+    /// Name other fixtures use.
+    pub name: String,
+    /// CIDR block.
+    pub cidr: String,
+    /// Availability zone suffix (`a`, `b`).
+    pub az: String,
+    /// Route 0.0.0.0/0 to the VPC's internet gateway.
+    #[serde(default)]
+    pub public: bool,
+}
+
+/// A custom network ACL associated with some subnets.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkAclFixture {
+    /// VPC by fixture name.
+    pub vpc: String,
+    /// Subnets (by fixture name) to associate.
+    #[serde(default)]
+    pub subnets: Vec<String>,
+    /// Entries.
+    #[serde(default)]
+    pub entries: Vec<NaclEntryFixture>,
+}
+
+/// One NACL entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NaclEntryFixture {
+    /// Rule number.
+    pub rule: i32,
+    /// Protocol number as text (`6`, `-1`).
+    pub protocol: String,
+    /// `allow` or `deny`.
+    pub action: String,
+    /// IPv4 CIDR.
+    pub cidr: String,
+    /// Egress entry.
+    #[serde(default)]
+    pub egress: bool,
+    /// Port range start.
+    pub from_port: Option<i32>,
+    /// Port range end.
+    pub to_port: Option<i32>,
+}
+
+/// A DB subnet group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DbSubnetGroupFixture {
+    /// Name.
+    pub name: String,
+    /// Subnets by fixture name.
+    pub subnets: Vec<String>,
+}
+
+/// An EC2 instance (in a fixture subnet, or the default VPC).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ec2InstanceFixture {
+    /// Name tag (only used for readability).
+    pub name: String,
+    /// Subnet by fixture name (none: the default VPC).
+    pub subnet: Option<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A standalone EBS volume.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeFixture {
+    /// Availability zone suffix.
+    pub az: String,
+    /// Size in GiB.
+    pub size: i32,
+    /// Encrypted.
+    #[serde(default)]
+    pub encrypted: bool,
+    /// Tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// An application load balancer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadBalancerFixture {
+    /// Name.
+    pub name: String,
+    /// Subnets by fixture name (two AZs).
+    pub subnets: Vec<String>,
+    /// Listeners.
+    pub listeners: Vec<ListenerFixture>,
+}
+
+/// An ELBv2 listener: HTTPS gets an ACM certificate and `ssl_policy`; HTTP forwards, or
+/// redirects to HTTPS when `redirect_https`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListenerFixture {
+    /// Protocol.
+    pub protocol: String,
+    /// Port.
+    pub port: i32,
+    /// TLS policy name (HTTPS).
+    pub ssl_policy: Option<String>,
+    /// HTTP listener that only redirects to HTTPS.
+    #[serde(default)]
+    pub redirect_https: bool,
+}
+
+/// A Classic Load Balancer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassicLoadBalancerFixture {
+    /// Name.
+    pub name: String,
+    /// Availability zone suffix.
+    pub az: String,
+    /// Listeners (protocol, port).
+    pub listeners: Vec<ClassicListenerFixture>,
+}
+
+/// A Classic Load Balancer listener.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassicListenerFixture {
+    /// Protocol (`HTTP`, `HTTPS`, `TCP`, `SSL`).
+    pub protocol: String,
+    /// Port.
+    pub port: i32,
 }
 
 /// A KMS key reachable as `alias/<alias>`.
@@ -64,6 +246,8 @@ pub struct SecurityGroupFixture {
     pub name: String,
     /// Description.
     pub description: String,
+    /// VPC by fixture name (none: the default VPC).
+    pub vpc: Option<String>,
     /// Ingress rules.
     #[serde(default)]
     pub ingress: Vec<IngressFixture>,
@@ -136,6 +320,8 @@ pub struct ClusterFixture {
     /// Security groups by fixture name.
     #[serde(default)]
     pub security_groups: Vec<String>,
+    /// DB subnet group by name.
+    pub subnet_group: Option<String>,
     /// Member instances.
     #[serde(default)]
     pub instances: Vec<MemberFixture>,
@@ -193,6 +379,8 @@ pub struct InstanceFixture {
     pub publicly_accessible: bool,
     /// CACertificateIdentifier.
     pub ca: Option<String>,
+    /// DB subnet group by name.
+    pub subnet_group: Option<String>,
 }
 
 /// A manual cluster snapshot.

@@ -154,6 +154,19 @@ impl MotoServer {
         &self.log
     }
 
+    /// Makes moto's generated ids (sg-..., vpc-..., key ids) a function of `seed` and the order
+    /// of calls (`POST /moto-api/seed`), so a seeded account looks the same on every run.
+    pub fn deterministic_ids(&self, seed: u32) -> Result<(), MotoError> {
+        let (status, body) = http_request(self.port, "POST", &format!("/moto-api/seed?a={seed}"))?;
+        if status == 200 {
+            Ok(())
+        } else {
+            Err(MotoError::Io(std::io::Error::other(format!(
+                "seed answered {status}: {body}"
+            ))))
+        }
+    }
+
     /// Clears all state (`POST /moto-api/reset`).
     pub fn reset(&self) -> Result<(), MotoError> {
         let (status, body) = http_request(self.port, "POST", "/moto-api/reset")?;

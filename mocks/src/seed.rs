@@ -46,7 +46,7 @@ pub async fn seed(endpoint: &str, account: &Account) -> Result<Seeded> {
     let mut seeded = Seeded::default();
     for (region, fixture) in &account.regions {
         let config = local_sdk_config(endpoint, region).await;
-        let (groups, keys) = seed_region(&config, fixture)
+        let (groups, keys) = seed_region(&config, region, fixture)
             .await
             .with_context(|| format!("seeding region {region}"))?;
         seeded.security_groups.insert(region.clone(), groups);
@@ -57,7 +57,11 @@ pub async fn seed(endpoint: &str, account: &Account) -> Result<Seeded> {
 
 type Names = BTreeMap<String, String>;
 
-async fn seed_region(config: &SdkConfig, fixture: &RegionFixture) -> Result<(Names, Names)> {
+async fn seed_region(
+    config: &SdkConfig,
+    region: &str,
+    fixture: &RegionFixture,
+) -> Result<(Names, Names)> {
     let kms = aws_sdk_kms::Client::new(config);
     let ec2 = aws_sdk_ec2::Client::new(config);
     let rds = aws_sdk_rds::Client::new(config);
@@ -83,12 +87,15 @@ async fn seed_region(config: &SdkConfig, fixture: &RegionFixture) -> Result<(Nam
         );
     }
 
+    let network = crate::seed_network::seed_vpcs(config, region, fixture).await?;
+
     let mut groups = Names::new();
     for group in &fixture.security_group {
         let created = ec2
             .create_security_group()
             .group_name(&group.name)
             .description(&group.description)
+            .set_vpc_id(group.vpc.as_deref().map(|v| network.vpc(v)).transpose()?)
             .send()
             .await
             .with_context(|| format!("CreateSecurityGroup {}", group.name))?;
@@ -106,6 +113,21 @@ async fn seed_region(config: &SdkConfig, fixture: &RegionFixture) -> Result<(Nam
                 .await
                 .with_context(|| format!("AuthorizeSecurityGroupIngress {}", group.name))?;
         }
+    }
+
+    for group in &fixture.db_subnet_group {
+        let subnets = group
+            .subnets
+            .iter()
+            .map(|s| network.subnet(s))
+            .collect::<Result<Vec<_>>>()?;
+        rds.create_db_subnet_group()
+            .db_subnet_group_name(&group.name)
+            .db_subnet_group_description("hipaa-audit fixture")
+            .set_subnet_ids(Some(subnets))
+            .send()
+            .await
+            .with_context(|| format!("CreateDBSubnetGroup {}", group.name))?;
     }
 
     for group in &fixture.cluster_parameter_group {
@@ -160,6 +182,7 @@ async fn seed_region(config: &SdkConfig, fixture: &RegionFixture) -> Result<(Nam
             .enable_iam_database_authentication(cluster.iam_auth)
             .set_db_cluster_parameter_group_name(cluster.parameter_group.clone())
             .set_vpc_security_group_ids(Some(group_ids(&cluster.security_groups, &groups)?))
+            .set_db_subnet_group_name(cluster.subnet_group.clone())
             .send()
             .await
             .with_context(|| format!("CreateDBCluster {}", cluster.id))?;
@@ -171,6 +194,7 @@ async fn seed_region(config: &SdkConfig, fixture: &RegionFixture) -> Result<(Nam
                 .db_instance_class("db.r6g.large")
                 .publicly_accessible(member.publicly_accessible)
                 .set_ca_certificate_identifier(member.ca.clone())
+                .set_db_subnet_group_name(cluster.subnet_group.clone())
                 .send()
                 .await
                 .with_context(|| format!("CreateDBInstance {}", member.id))?;
@@ -201,10 +225,13 @@ async fn seed_region(config: &SdkConfig, fixture: &RegionFixture) -> Result<(Nam
             .set_vpc_security_group_ids(Some(group_ids(&instance.security_groups, &groups)?))
             .publicly_accessible(instance.publicly_accessible)
             .set_ca_certificate_identifier(instance.ca.clone())
+            .set_db_subnet_group_name(instance.subnet_group.clone())
             .send()
             .await
             .with_context(|| format!("CreateDBInstance {}", instance.id))?;
     }
+
+    crate::seed_network::seed_workloads(config, region, fixture, &network).await?;
 
     for snapshot in &fixture.cluster_snapshot {
         rds.create_db_cluster_snapshot()

@@ -16,11 +16,12 @@ use jiff::Timestamp;
 use crate::aws::{self, AwsOptions, CallCounter, Identity, Limiter};
 
 pub mod ec2;
+pub mod elb;
 pub mod kms;
 pub mod rds;
 
 /// The services collected per region, for the progress display.
-pub const SERVICES: &[&str] = &["rds", "ec2", "kms"];
+pub const SERVICES: &[&str] = &["rds", "ec2", "kms", "elb"];
 
 /// The SDK clients of one region, sharing the scan's limiter and call counter.
 pub struct RegionClients {
@@ -32,6 +33,10 @@ pub struct RegionClients {
     pub ec2: aws_sdk_ec2::Client,
     /// KMS client.
     pub kms: aws_sdk_kms::Client,
+    /// ELBv2 (application/network/gateway load balancers) client.
+    pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    /// Classic ELB client.
+    pub elb: aws_sdk_elasticloadbalancing::Client,
     /// Shared concurrency bound.
     pub limiter: Limiter,
 }
@@ -110,26 +115,26 @@ pub async fn collect(options: &AwsOptions, identity: &Identity, plan: &ScanPlan)
         let (counter, limiter, progress) = (counter.clone(), limiter.clone(), &progress);
         async move {
             let config = aws::sdk_config(options, Some(region)).await;
+            // Every client shares the scan's call counter.
+            macro_rules! client {
+                ($sdk:ident) => {
+                    $sdk::Client::from_conf(
+                        $sdk::config::Builder::from(&config)
+                            .interceptor(counter.clone())
+                            .build(),
+                    )
+                };
+            }
             let clients = RegionClients {
                 region: region.clone(),
-                rds: aws_sdk_rds::Client::from_conf(
-                    aws_sdk_rds::config::Builder::from(&config)
-                        .interceptor(counter.clone())
-                        .build(),
-                ),
-                ec2: aws_sdk_ec2::Client::from_conf(
-                    aws_sdk_ec2::config::Builder::from(&config)
-                        .interceptor(counter.clone())
-                        .build(),
-                ),
-                kms: aws_sdk_kms::Client::from_conf(
-                    aws_sdk_kms::config::Builder::from(&config)
-                        .interceptor(counter.clone())
-                        .build(),
-                ),
+                rds: client!(aws_sdk_rds),
+                ec2: client!(aws_sdk_ec2),
+                kms: client!(aws_sdk_kms),
+                elbv2: client!(aws_sdk_elasticloadbalancingv2),
+                elb: client!(aws_sdk_elasticloadbalancing),
                 limiter,
             };
-            let (rds, ec2) = tokio::join!(
+            let (rds, ec2, elb) = tokio::join!(
                 async {
                     let rds = rds::collect(&clients).await;
                     progress.done("rds", region);
@@ -140,10 +145,15 @@ pub async fn collect(options: &AwsOptions, identity: &Identity, plan: &ScanPlan)
                     progress.done("ec2", region);
                     ec2
                 },
+                async {
+                    let elb = elb::collect(&clients).await;
+                    progress.done("elb", region);
+                    elb
+                },
             );
             let kms = kms::collect(&clients, rds::kms_keys_in_use(&rds)).await;
             progress.done("kms", region);
-            (region.clone(), RegionSnapshot { rds, ec2, kms })
+            (region.clone(), RegionSnapshot { rds, ec2, kms, elb })
         }
     }))
     .await;

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_rds::types as sdk;
 use futures::future::join_all;
 use hipaa_checks::snapshot::{
-    CaCertificate, DbCluster, DbInstance, DbSnapshot, Parameter, ParameterGroup, RdsSnapshot,
+    CaCertificate, DbCluster, DbInstance, DbSnapshot, DbSubnetGroup, Parameter, ParameterGroup,
+    RdsSnapshot,
 };
 use hipaa_checks::Source;
 use jiff::Timestamp;
@@ -104,7 +105,7 @@ fn parameter_from(p: &sdk::Parameter) -> Parameter {
 /// Everything the RDS checks read in one region.
 pub async fn collect(c: &RegionClients) -> RdsSnapshot {
     let region = c.region.as_str();
-    let (clusters, instances, cluster_snapshots, instance_snapshots, certificates) = tokio::join!(
+    let (clusters, instances, cluster_snapshots, instance_snapshots, certificates, subnet_groups) = tokio::join!(
         c.limiter.run(async {
             let r = c
                 .rds
@@ -162,6 +163,38 @@ pub async fn collect(c: &RegionClients) -> RdsSnapshot {
                             valid_till: timestamp(cert.valid_till()),
                         })
                         .collect::<Vec<_>>()
+                },
+            )
+        }),
+        c.limiter.run(async {
+            let r = c
+                .rds
+                .describe_db_subnet_groups()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect()
+                .await;
+            source(
+                r,
+                SERVICE,
+                "DescribeDBSubnetGroups",
+                region,
+                |list: Vec<sdk::DbSubnetGroup>| {
+                    let mut groups: Vec<DbSubnetGroup> = list
+                        .iter()
+                        .map(|g| DbSubnetGroup {
+                            name: g.db_subnet_group_name().unwrap_or_default().to_owned(),
+                            vpc_id: g.vpc_id().map(str::to_owned),
+                            subnet_ids: g
+                                .subnets()
+                                .iter()
+                                .filter_map(|s| s.subnet_identifier().map(str::to_owned))
+                                .collect(),
+                        })
+                        .collect();
+                    groups.sort_by(|a, b| a.name.cmp(&b.name));
+                    groups
                 },
             )
         }),
@@ -261,6 +294,7 @@ pub async fn collect(c: &RegionClients) -> RdsSnapshot {
         cluster_snapshots,
         instance_snapshots,
         certificates,
+        subnet_groups,
     }
 }
 

@@ -90,19 +90,23 @@ fn access_denied_on_one_api_errors_that_check_only() {
 fn throttling_beyond_retries_is_an_error_finding() {
     let env = Env::demo()
         .with_faults(FaultPlan::default().with("DescribeSecurityGroups", Fault::Throttle));
-    let (report, _) = json_report(env.cmd().args([
-        "scan",
-        "--format",
-        "json",
-        "--checks",
-        "rds-cluster-sg-not-open",
-    ]));
-    let findings = findings_of(&report, "rds-cluster-sg-not-open");
-    assert!(!findings.is_empty());
-    assert!(
-        findings.iter().all(|f| f["status"] == "error"),
-        "{findings:#?}"
-    );
+    let (report, code) = json_report(env.cmd().args(["scan", "--format", "json"]));
+    assert_eq!(code, 1, "checks that need no security group still fail");
+    for check in ["rds-cluster-sg-not-open", "ec2-sg-world-admin-ports"] {
+        let findings = findings_of(&report, check);
+        assert!(!findings.is_empty());
+        assert!(
+            findings.iter().all(|f| f["status"] == "error"),
+            "{check}: {findings:#?}"
+        );
+        assert!(findings.iter().all(|f| f["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("RequestLimitExceeded")));
+    }
+    assert!(findings_of(&report, "rds-cluster-storage-encrypted")
+        .iter()
+        .any(|f| f["status"] == "pass"));
 }
 
 #[test]
@@ -260,6 +264,16 @@ fn nothing_collected_is_exit_2() {
         "DescribeCertificates",
         "DescribeSecurityGroups",
         "ListAliases",
+        "DescribeDBSubnetGroups",
+        "DescribeNetworkAcls",
+        "DescribeVpcs",
+        "DescribeSubnets",
+        "DescribeRouteTables",
+        "DescribeFlowLogs",
+        "DescribeVolumes",
+        "GetEbsEncryptionByDefault",
+        "DescribeInstances",
+        "DescribeLoadBalancers",
     ] {
         plan = plan.with(operation, Fault::AccessDenied);
     }

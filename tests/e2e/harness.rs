@@ -8,6 +8,9 @@ use hipaa_mocks::fault::{FaultPlan, FaultProxy};
 use hipaa_mocks::seed::{TEST_ACCESS_KEY, TEST_SECRET_KEY};
 use hipaa_mocks::{Account, MotoServer};
 
+/// The demo account's regions, as scan flags.
+pub const DEMO_REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "eu-west-1"];
+
 /// A running, seeded moto (and optionally a fault proxy in front of it).
 pub struct Env {
     pub moto: MotoServer,
@@ -25,6 +28,8 @@ impl Env {
     pub fn with_account(account: &Account) -> Env {
         let moto = MotoServer::start()
             .unwrap_or_else(|e| panic!("moto must be installed for e2e tests: {e}"));
+        moto.deterministic_ids(42)
+            .expect("moto accepts a random seed");
         let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
         runtime
             .block_on(hipaa_mocks::seed::seed(&moto.endpoint(), account))

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use hipaa_checks::registry;
 
-use crate::harness::{findings_of, json_report, redactions, Env};
+use crate::harness::{findings_of, json_report, redactions, Env, DEMO_REGIONS};
 
 #[test]
 fn demo_account_table_is_pinned() {
@@ -12,6 +12,7 @@ fn demo_account_table_is_pinned() {
     let output = env
         .cmd()
         .args(["scan", "--format", "table", "--no-progress"])
+        .args(DEMO_REGIONS)
         .output()
         .expect("runs");
     assert_eq!(
@@ -36,6 +37,7 @@ fn demo_account_json_is_pinned_and_follows_the_schema() {
     let output = env
         .cmd()
         .args(["scan", "--format", "json"])
+        .args(DEMO_REGIONS)
         .output()
         .expect("runs");
     let stdout = String::from_utf8(output.stdout).expect("utf-8");
@@ -65,9 +67,13 @@ fn demo_account_json_is_pinned_and_follows_the_schema() {
 }
 
 #[test]
-fn every_rds_check_passes_and_fails_at_least_once_on_the_demo_account() {
+fn every_check_passes_and_fails_at_least_once_on_the_demo_account() {
     let env = Env::demo();
-    let (report, _) = json_report(env.cmd().args(["scan", "--format", "json"]));
+    let (report, _) = json_report(
+        env.cmd()
+            .args(["scan", "--format", "json"])
+            .args(DEMO_REGIONS),
+    );
     let mut seen: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for check in registry::ALL {
         let findings = findings_of(&report, check.meta.id);
@@ -88,8 +94,16 @@ fn every_rds_check_passes_and_fails_at_least_once_on_the_demo_account() {
 #[test]
 fn findings_are_sorted_and_repeatable() {
     let env = Env::demo();
-    let (first, _) = json_report(env.cmd().args(["scan", "--format", "json"]));
-    let (second, _) = json_report(env.cmd().args(["scan", "--format", "json"]));
+    let (first, _) = json_report(
+        env.cmd()
+            .args(["scan", "--format", "json"])
+            .args(DEMO_REGIONS),
+    );
+    let (second, _) = json_report(
+        env.cmd()
+            .args(["scan", "--format", "json"])
+            .args(DEMO_REGIONS),
+    );
     assert_eq!(
         first["findings"], second["findings"],
         "two runs give identical findings"
@@ -127,6 +141,7 @@ fn collect_then_grade_offline_gives_the_scan_findings() {
         .cmd()
         .args(["collect", "--snapshot"])
         .arg(&snapshot)
+        .args(DEMO_REGIONS)
         .output()
         .expect("runs");
     assert_eq!(
@@ -152,15 +167,39 @@ fn collect_then_grade_offline_gives_the_scan_findings() {
             .arg(&snapshot),
     );
     assert_eq!(code, 1);
-    let (scanned, _) = json_report(env.cmd().args(["scan", "--format", "json"]));
-    assert_eq!(graded["findings"], scanned["findings"]);
+    let (scanned, _) = json_report(
+        env.cmd()
+            .args(["scan", "--format", "json"])
+            .args(DEMO_REGIONS),
+    );
+    let (graded_findings, scanned_findings) = (
+        graded["findings"].as_array().expect("array"),
+        scanned["findings"].as_array().expect("array"),
+    );
+    let mut differing: Vec<_> = graded_findings
+        .iter()
+        .filter(|f| !scanned_findings.contains(f))
+        .collect();
+    differing.extend(
+        scanned_findings
+            .iter()
+            .filter(|f| !graded_findings.contains(f)),
+    );
+    assert!(
+        differing.is_empty() && graded_findings.len() == scanned_findings.len(),
+        "findings in only one of grade and scan: {differing:#?}"
+    );
     assert_eq!(graded["collection_errors"], scanned["collection_errors"]);
 }
 
 #[test]
 fn moto_gaps_are_errors_never_passes() {
     let env = Env::demo();
-    let (report, _) = json_report(env.cmd().args(["scan", "--format", "json"]));
+    let (report, _) = json_report(
+        env.cmd()
+            .args(["scan", "--format", "json"])
+            .args(DEMO_REGIONS),
+    );
     // moto lacks DescribeEngineDefaultClusterParameters: reports-db leaves ssl_ciphers unset.
     let ciphers = findings_of(&report, "rds-param-ssl-ciphers");
     let reports_db = ciphers
@@ -273,4 +312,45 @@ fn output_file_is_written_whole() {
         stdout.contains(" pass, ") && stdout.lines().count() == 1,
         "stdout has only the summary: {stdout}"
     );
+}
+
+#[test]
+fn a_region_that_is_down_is_reported_and_the_other_completes() {
+    let env = Env::demo().with_faults(hipaa_mocks::fault::FaultPlan {
+        down_regions: vec!["eu-west-1".into()],
+        ..Default::default()
+    });
+    let (report, code) = json_report(env.cmd().args([
+        "scan",
+        "--format",
+        "json",
+        "--region",
+        "us-east-1",
+        "--region",
+        "eu-west-1",
+    ]));
+    assert_eq!(code, 1, "us-east-1 still has failures");
+    assert_eq!(
+        report["scan"]["regions"],
+        serde_json::json!(["eu-west-1", "us-east-1"])
+    );
+    let errors = report["collection_errors"].as_array().expect("array");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["region"] == "eu-west-1" && e["error_code"] == "HttpStatus503"),
+        "{errors:#?}"
+    );
+    let findings = report["findings"].as_array().expect("array");
+    let eu: Vec<_> = findings
+        .iter()
+        .filter(|f| f["region"] == "eu-west-1")
+        .collect();
+    assert!(
+        !eu.is_empty() && eu.iter().all(|f| f["status"] == "error"),
+        "every eu-west-1 finding is an error"
+    );
+    assert!(findings
+        .iter()
+        .any(|f| f["region"] == "us-east-1" && f["status"] == "pass"));
 }
