@@ -3,7 +3,7 @@
 use crate::catalog::{Check, Context};
 use crate::finding::{sort_findings, Finding};
 use crate::rds;
-use crate::{compute, elb, network};
+use crate::{compute, elb, iam, network};
 
 /// Every check the tool runs, in catalog order (as in the spec's tables).
 pub const ALL: &[Check] = &[
@@ -25,6 +25,7 @@ pub const ALL: &[Check] = &[
     rds::rds_cluster_sg_app_only::CHECK,
     rds::rds_snapshot_encrypted::CHECK,
     rds::rds_snapshot_not_public::CHECK,
+    rds::rds_deny_unencrypted_create::CHECK,
     network::ec2_sg_world_admin_ports::CHECK,
     network::ec2_sg_world_db_ports::CHECK,
     network::ec2_sg_world_all_ports::CHECK,
@@ -38,6 +39,15 @@ pub const ALL: &[Check] = &[
     compute::ec2_ebs_default_encryption::CHECK,
     compute::ec2_volume_encrypted::CHECK,
     compute::ec2_instance_required_tags::CHECK,
+    iam::iam_root_mfa::CHECK,
+    iam::iam_root_no_access_keys::CHECK,
+    iam::iam_password_policy::CHECK,
+    iam::iam_user_console_mfa::CHECK,
+    iam::iam_user_unused_credentials::CHECK,
+    iam::iam_access_key_rotation::CHECK,
+    iam::iam_no_admin_star::CHECK,
+    iam::iam_user_no_direct_policies::CHECK,
+    iam::iam_federation::CHECK,
 ];
 
 /// Looks a check up by id.

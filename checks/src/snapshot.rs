@@ -110,6 +110,177 @@ pub struct Snapshot {
     pub api_calls: u64,
     /// Per-region evidence, keyed by region name.
     pub regions: BTreeMap<String, RegionSnapshot>,
+    /// Account-wide (global service) evidence: IAM, Organizations, IAM Identity Center.
+    pub global: GlobalSnapshot,
+}
+
+/// Evidence from global services, collected once per account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlobalSnapshot {
+    /// IAM.
+    pub iam: IamSnapshot,
+    /// Organizations ListPolicies(SERVICE_CONTROL_POLICY) + DescribePolicy: the SCPs readable
+    /// from this account (fails with AccessDenied / AWSOrganizationsNotInUseException otherwise).
+    pub service_control_policies: Source<Vec<ServiceControlPolicy>>,
+    /// sso-admin ListInstances: IAM Identity Center instances (ARNs).
+    pub identity_center_instances: Source<Vec<String>>,
+}
+
+/// IAM evidence for the account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IamSnapshot {
+    /// GetAccountAuthorizationDetails, all pages: users, groups, roles, managed policies.
+    pub authorization: Source<AuthorizationDetails>,
+    /// GenerateCredentialReport + GetCredentialReport, parsed (one row per user, root included).
+    pub credential_report: Source<Vec<CredentialReportRow>>,
+    /// GetAccountPasswordPolicy; `None` when the account has no password policy (NoSuchEntity).
+    pub password_policy: Source<Option<PasswordPolicy>>,
+    /// GetAccountSummary (root MFA and root access keys).
+    pub account_summary: Source<AccountSummary>,
+    /// ListSAMLProviders (ARNs).
+    pub saml_providers: Source<Vec<String>>,
+    /// ListOpenIDConnectProviders (ARNs).
+    pub oidc_providers: Source<Vec<String>>,
+}
+
+/// Users, groups, roles and policies from GetAccountAuthorizationDetails.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuthorizationDetails {
+    /// UserDetailList.
+    pub users: Vec<IamPrincipal>,
+    /// GroupDetailList.
+    pub groups: Vec<IamPrincipal>,
+    /// RoleDetailList.
+    pub roles: Vec<IamPrincipal>,
+    /// Policies (customer-managed and the AWS-managed ones in use), with their default version.
+    pub policies: Vec<ManagedPolicy>,
+}
+
+/// A user, group or role with the policies attached to it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct IamPrincipal {
+    /// UserName / GroupName / RoleName.
+    pub name: String,
+    /// Arn.
+    pub arn: String,
+    /// AttachedManagedPolicies[].PolicyArn.
+    pub attached_policy_arns: Vec<String>,
+    /// Inline policies (UserPolicyList / GroupPolicyList / RolePolicyList).
+    pub inline_policies: Vec<InlinePolicy>,
+    /// Users only: GroupList (group names).
+    pub group_names: Vec<String>,
+}
+
+/// An inline policy and its document (URL-decoded JSON text).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InlinePolicy {
+    /// PolicyName.
+    pub name: String,
+    /// PolicyDocument, URL-decoded.
+    pub document: String,
+}
+
+/// A managed policy with its default version's document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ManagedPolicy {
+    /// Arn (`arn:aws:iam::aws:policy/...` for AWS-managed policies).
+    pub arn: String,
+    /// PolicyName.
+    pub name: String,
+    /// AttachmentCount.
+    pub attachment_count: i32,
+    /// The default version's document, URL-decoded.
+    pub default_document: Option<String>,
+}
+
+impl ManagedPolicy {
+    /// True for policies AWS owns (`arn:<partition>:iam::aws:policy/...`).
+    pub fn is_aws_managed(&self) -> bool {
+        self.arn.contains(":iam::aws:policy/")
+    }
+}
+
+/// One row of the IAM credential report. Dates are `None` for `N/A`, `no_information` and
+/// `not_supported`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CredentialReportRow {
+    /// user (`<root_account>` for root).
+    pub user: String,
+    /// arn.
+    pub arn: String,
+    /// user_creation_time.
+    pub user_creation_time: Option<Timestamp>,
+    /// password_enabled (`None` for root, whose value is `not_supported`).
+    pub password_enabled: Option<bool>,
+    /// password_last_used.
+    pub password_last_used: Option<Timestamp>,
+    /// password_last_changed.
+    pub password_last_changed: Option<Timestamp>,
+    /// mfa_active.
+    pub mfa_active: bool,
+    /// access_key_1_active, access_key_2_active.
+    pub access_keys: Vec<CredentialReportKey>,
+}
+
+/// One access key slot of a credential report row (key ids are never in the report).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CredentialReportKey {
+    /// Slot number (1 or 2).
+    pub slot: u8,
+    /// access_key_N_active.
+    pub active: bool,
+    /// access_key_N_last_rotated.
+    pub last_rotated: Option<Timestamp>,
+    /// access_key_N_last_used_date.
+    pub last_used: Option<Timestamp>,
+}
+
+impl CredentialReportRow {
+    /// True for the root user's row.
+    pub fn is_root(&self) -> bool {
+        self.user == "<root_account>"
+    }
+}
+
+/// The account password policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PasswordPolicy {
+    /// MinimumPasswordLength.
+    pub minimum_length: Option<i32>,
+    /// RequireSymbols.
+    pub require_symbols: bool,
+    /// RequireNumbers.
+    pub require_numbers: bool,
+    /// RequireUppercaseCharacters.
+    pub require_uppercase: bool,
+    /// RequireLowercaseCharacters.
+    pub require_lowercase: bool,
+    /// PasswordReusePrevention.
+    pub reuse_prevention: Option<i32>,
+    /// MaxPasswordAge.
+    pub max_age_days: Option<i32>,
+}
+
+/// The parts of GetAccountSummary the checks read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    /// AccountMFAEnabled (1 when root has MFA).
+    pub account_mfa_enabled: bool,
+    /// AccountAccessKeysPresent (1 when root has access keys).
+    pub account_access_keys_present: bool,
+}
+
+/// A service control policy and its document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceControlPolicy {
+    /// Policy id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Content (JSON text).
+    pub document: String,
 }
 
 /// What was collected in one region.
@@ -597,7 +768,13 @@ pub struct KmsKey {
 impl Snapshot {
     /// Every collection failure in the snapshot, sorted and deduplicated.
     pub fn failures(&self) -> Vec<Failure> {
-        let mut out = Vec::new();
+        let mut out: Vec<Failure> = self
+            .global
+            .sources()
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
         for region in self.regions.values() {
             region.collect_failures(&mut out);
         }
@@ -609,11 +786,27 @@ impl Snapshot {
     /// Number of sources collected and failed, to tell "nothing could be collected".
     pub fn source_counts(&self) -> (usize, usize) {
         let failed = self.failures().len();
-        let mut total = 0;
+        let mut total = self.global.sources().len();
         for region in self.regions.values() {
             total += region.source_count();
         }
         (total.saturating_sub(failed), failed)
+    }
+}
+
+impl GlobalSnapshot {
+    fn sources(&self) -> Vec<Option<&Failure>> {
+        let iam = &self.iam;
+        vec![
+            iam.authorization.failure(),
+            iam.credential_report.failure(),
+            iam.password_policy.failure(),
+            iam.account_summary.failure(),
+            iam.saml_providers.failure(),
+            iam.oidc_providers.failure(),
+            self.service_control_policies.failure(),
+            self.identity_center_instances.failure(),
+        ]
     }
 }
 

@@ -193,6 +193,7 @@ pub fn snapshot_of(region: RegionSnapshot) -> Snapshot {
         finished_at: at,
         api_calls: 0,
         regions: BTreeMap::from([(REGION.to_owned(), region)]),
+        global: GlobalSnapshot::default(),
     }
 }
 

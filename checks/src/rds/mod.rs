@@ -3,6 +3,8 @@
 //! `rds-cluster-*` and `rds-param-*` checks grade every DB cluster and every standalone DB
 //! instance (one that belongs to no cluster) through one view, [`DbTarget`]; `rds-instance-*`
 //! checks grade every instance; `rds-snapshot-*` checks grade manual snapshots.
+//! `rds-deny-unencrypted-create` grades the account (region `global`) from its IAM policies and
+//! SCPs, through [`crate::policy`].
 
 use serde_json::{json, Value};
 
@@ -20,6 +22,7 @@ pub mod rds_cluster_log_exports;
 pub mod rds_cluster_sg_app_only;
 pub mod rds_cluster_sg_not_open;
 pub mod rds_cluster_storage_encrypted;
+pub mod rds_deny_unencrypted_create;
 pub mod rds_instance_ca_current;
 pub mod rds_instance_not_public;
 pub mod rds_instance_private_subnets;
