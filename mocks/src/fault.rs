@@ -15,6 +15,8 @@ use std::time::Duration;
 /// What to do to requests for one operation.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
+    /// Forward unchanged (to exempt an operation from a `"*"` rule).
+    Pass,
     /// Answer as AWS does when IAM denies the call.
     AccessDenied,
     /// Answer as AWS does when the caller is throttled.
@@ -30,7 +32,8 @@ pub enum Fault {
 /// Per-operation rules plus an optional delay for every forwarded request.
 #[derive(Debug, Clone, Default)]
 pub struct FaultPlan {
-    /// Operation name (`DescribeDBClusterSnapshots`) -> fault.
+    /// Operation name (`DescribeDBClusterSnapshots`) -> fault; `"*"` applies to every
+    /// operation without a rule of its own.
     pub rules: BTreeMap<String, Fault>,
     /// Delay added to every forwarded request (simulated network latency).
     pub latency: Duration,
@@ -208,7 +211,8 @@ fn serve(
         )?;
         return writer.flush();
     }
-    let response = match plan.rules.get(&operation) {
+    let rule = plan.rules.get(&operation).or_else(|| plan.rules.get("*"));
+    let response = match rule {
         Some(Fault::AccessDenied) => error_response(&request, &operation, 403, "AccessDenied"),
         Some(Fault::Throttle) => error_response(&request, &operation, 400, "Throttling"),
         Some(Fault::Error(status, code)) => error_response(&request, &operation, *status, code),
@@ -220,7 +224,7 @@ fn serve(
             std::thread::sleep(*delay + plan.latency);
             forward(&request, upstream_port)?
         }
-        None => {
+        Some(Fault::Pass) | None => {
             std::thread::sleep(plan.latency);
             forward(&request, upstream_port)?
         }

@@ -13,6 +13,105 @@ pub const DEMO_ACCOUNT_TOML: &str = include_str!("../fixtures/demo.toml");
 pub struct Account {
     /// Region name -> resources in it.
     pub regions: BTreeMap<String, RegionFixture>,
+    /// Account-wide IAM resources.
+    #[serde(default)]
+    pub iam: IamFixture,
+}
+
+/// IAM users, groups, roles, policies, the password policy and identity providers.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IamFixture {
+    /// Account password policy (none: no policy).
+    pub password_policy: Option<PasswordPolicyFixture>,
+    /// SAML identity providers by name.
+    #[serde(default)]
+    pub saml_providers: Vec<String>,
+    /// Customer-managed policies.
+    #[serde(default)]
+    pub policy: Vec<PolicyFixture>,
+    /// Groups.
+    #[serde(default)]
+    pub group: Vec<PrincipalFixture>,
+    /// Roles (trusting EC2).
+    #[serde(default)]
+    pub role: Vec<PrincipalFixture>,
+    /// Users.
+    #[serde(default)]
+    pub user: Vec<UserFixture>,
+}
+
+/// The account password policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordPolicyFixture {
+    /// MinimumPasswordLength.
+    pub minimum_length: i32,
+    /// PasswordReusePrevention.
+    pub reuse_prevention: Option<i32>,
+    /// RequireSymbols.
+    #[serde(default)]
+    pub require_symbols: bool,
+    /// RequireNumbers.
+    #[serde(default)]
+    pub require_numbers: bool,
+    /// RequireUppercaseCharacters.
+    #[serde(default)]
+    pub require_uppercase: bool,
+    /// RequireLowercaseCharacters.
+    #[serde(default)]
+    pub require_lowercase: bool,
+}
+
+/// A customer-managed policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFixture {
+    /// Name.
+    pub name: String,
+    /// Policy document (JSON).
+    pub document: String,
+}
+
+/// A group or role with attached policies (customer-managed by name, or AWS-managed by name
+/// prefixed `aws:`) and inline policies (name -> document).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrincipalFixture {
+    /// Name.
+    pub name: String,
+    /// Attached policies.
+    #[serde(default)]
+    pub attached: Vec<String>,
+    /// Inline policies.
+    #[serde(default)]
+    pub inline: BTreeMap<String, String>,
+}
+
+/// An IAM user.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserFixture {
+    /// Name.
+    pub name: String,
+    /// Has a console password.
+    #[serde(default)]
+    pub console_password: bool,
+    /// Has a virtual MFA device.
+    #[serde(default)]
+    pub mfa: bool,
+    /// Number of active access keys (0-2).
+    #[serde(default)]
+    pub access_keys: u8,
+    /// Group names.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Attached policies (as for groups).
+    #[serde(default)]
+    pub attached: Vec<String>,
+    /// Inline policies.
+    #[serde(default)]
+    pub inline: BTreeMap<String, String>,
 }
 
 /// Resources of one region.

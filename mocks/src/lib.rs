@@ -9,6 +9,7 @@ pub mod fault;
 pub mod fixture;
 pub mod moto;
 pub mod seed;
+pub mod seed_iam;
 pub mod seed_network;
 
 pub use fixture::Account;

@@ -87,6 +87,8 @@ impl MotoServer {
             let log_file = std::fs::File::create(&log)?;
             let spawned = Command::new(program)
                 .args(&args)
+                // AWS-managed IAM policies (AdministratorAccess, ...) exist in every account.
+                .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::from(log_file))

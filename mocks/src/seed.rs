@@ -44,6 +44,17 @@ pub struct Seeded {
 /// Creates every resource of `account` in the moto at `endpoint`.
 pub async fn seed(endpoint: &str, account: &Account) -> Result<Seeded> {
     let mut seeded = Seeded::default();
+    if let Some(home) = account.regions.keys().next() {
+        let config = local_sdk_config(endpoint, home).await;
+        let identity = aws_sdk_sts::Client::new(&config)
+            .get_caller_identity()
+            .send()
+            .await?;
+        let account_id = identity.account().unwrap_or("123456789012").to_owned();
+        crate::seed_iam::seed_iam(&config, &account_id, &account.iam)
+            .await
+            .context("seeding IAM")?;
+    }
     for (region, fixture) in &account.regions {
         let config = local_sdk_config(endpoint, region).await;
         let (groups, keys) = seed_region(&config, region, fixture)

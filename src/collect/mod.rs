@@ -17,6 +17,7 @@ use crate::aws::{self, AwsOptions, CallCounter, Identity, Limiter};
 
 pub mod ec2;
 pub mod elb;
+pub mod iam;
 pub mod kms;
 pub mod rds;
 
@@ -110,7 +111,34 @@ pub async fn collect(options: &AwsOptions, identity: &Identity, plan: &ScanPlan)
     let started_at = Timestamp::now();
     let counter = CallCounter::default();
     let limiter = Limiter::new(plan.concurrency);
-    let progress = Progress::new(plan.progress, (plan.regions.len() * SERVICES.len()) as u64);
+    // Regional services in every region, plus the global services once.
+    let progress = Progress::new(
+        plan.progress,
+        (plan.regions.len() * SERVICES.len() + 1) as u64,
+    );
+    let home = plan.regions.first().cloned().unwrap_or_default();
+    let global = async {
+        let config = aws::sdk_config(options, Some(&home)).await;
+        macro_rules! client {
+            ($sdk:ident) => {
+                $sdk::Client::from_conf(
+                    $sdk::config::Builder::from(&config)
+                        .interceptor(counter.clone())
+                        .build(),
+                )
+            };
+        }
+        let clients = iam::GlobalClients {
+            region: home.clone(),
+            iam: client!(aws_sdk_iam),
+            organizations: client!(aws_sdk_organizations),
+            sso_admin: client!(aws_sdk_ssoadmin),
+            limiter: limiter.clone(),
+        };
+        let global = iam::collect(&clients).await;
+        progress.done("iam, organizations, sso", "global");
+        global
+    };
     let regions = join_all(plan.regions.iter().map(|region| {
         let (counter, limiter, progress) = (counter.clone(), limiter.clone(), &progress);
         async move {
@@ -155,8 +183,8 @@ pub async fn collect(options: &AwsOptions, identity: &Identity, plan: &ScanPlan)
             progress.done("kms", region);
             (region.clone(), RegionSnapshot { rds, ec2, kms, elb })
         }
-    }))
-    .await;
+    }));
+    let (regions, global) = tokio::join!(regions, global);
     progress.finish();
     Snapshot {
         schema_version: SNAPSHOT_SCHEMA_VERSION,
@@ -167,5 +195,6 @@ pub async fn collect(options: &AwsOptions, identity: &Identity, plan: &ScanPlan)
         finished_at: Timestamp::now(),
         api_calls: counter.get(),
         regions: regions.into_iter().collect::<BTreeMap<_, _>>(),
+        global,
     }
 }

@@ -137,5 +137,7 @@ pub fn redactions() -> Vec<(&'static str, &'static str)> {
         ),
         (r"123456789012-\d{8}T\d{6}Z", "[scan-id]"),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
+        // moto creates the IAM Identity Center instance lazily, during the (concurrent) scan.
+        (r"ssoins-[0-9a-z]+", "ssoins-[id]"),
     ]
 }

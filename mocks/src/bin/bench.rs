@@ -2,6 +2,8 @@
 //! seeded moto behind a loopback proxy that adds per-request latency (a stand-in for the
 //! network round trip to AWS). Run: `cargo build && cargo run -p hipaa-mocks --bin bench`.
 //! Options: `--latency-ms N` (default 30), `--runs N` (default 3).
+//! IAM scale: `--iam-users N --iam-roles M` seeds N users and M roles instead of the demo account
+//! and reports how many IAM calls one scan makes and how long it takes.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -75,8 +77,85 @@ fn median(mut values: Vec<Duration>) -> Duration {
     values[values.len() / 2]
 }
 
+/// Seeds `users` IAM users and `roles` roles, 32 calls in flight.
+async fn seed_iam_scale(endpoint: &str, users: u64, roles: u64) -> Result<()> {
+    use futures::stream::{self, StreamExt, TryStreamExt};
+    let config = hipaa_mocks::seed::local_sdk_config(endpoint, "us-east-1").await;
+    let iam = aws_sdk_iam::Client::new(&config);
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    stream::iter(0..users)
+        .map(|i| {
+            let iam = iam.clone();
+            async move {
+                iam.create_user()
+                    .user_name(format!("user-{i:05}"))
+                    .send()
+                    .await
+                    .map(|_| ())
+            }
+        })
+        .buffer_unordered(32)
+        .try_collect::<Vec<_>>()
+        .await?;
+    stream::iter(0..roles)
+        .map(|i| {
+            let iam = iam.clone();
+            async move {
+                iam.create_role()
+                    .role_name(format!("role-{i:05}"))
+                    .assume_role_policy_document(trust)
+                    .send()
+                    .await
+                    .map(|_| ())
+            }
+        })
+        .buffer_unordered(32)
+        .try_collect::<Vec<_>>()
+        .await?;
+    Ok(())
+}
+
+fn iam_scale(bin: &PathBuf, users: u64, roles: u64) -> Result<()> {
+    let moto = MotoServer::start()?;
+    let seeding = Instant::now();
+    tokio::runtime::Runtime::new()?.block_on(seed_iam_scale(&moto.endpoint(), users, roles))?;
+    println!(
+        "seeded {users} users and {roles} roles in {:.1}s",
+        seeding.elapsed().as_secs_f64()
+    );
+    let proxy = FaultProxy::start(moto.port(), FaultPlan::default())?;
+    let (wall, calls) = scan(bin, &proxy.endpoint(), &["us-east-1"])?;
+    let iam_calls: Vec<(String, u64)> = proxy
+        .counts()
+        .into_iter()
+        .filter(|(op, _)| {
+            [
+                "GetAccountAuthorizationDetails",
+                "GenerateCredentialReport",
+                "GetCredentialReport",
+                "GetAccountPasswordPolicy",
+                "GetAccountSummary",
+                "ListSAMLProviders",
+                "ListOpenIDConnectProviders",
+            ]
+            .contains(&op.as_str())
+        })
+        .collect();
+    let total_iam: u64 = iam_calls.iter().map(|(_, n)| n).sum();
+    println!(
+        "scan wall {:.2}s, {calls} API calls in all, {total_iam} of them IAM: {iam_calls:?}",
+        wall.as_secs_f64()
+    );
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    let users = flag(&args, "--iam-users", 0)?;
+    let roles = flag(&args, "--iam-roles", 0)?;
+    if users + roles > 0 {
+        return iam_scale(&binary()?, users, roles);
+    }
     let latency = Duration::from_millis(flag(&args, "--latency-ms", 30)?);
     let runs = flag(&args, "--runs", 3)?.max(1);
     let bin = binary()?;
