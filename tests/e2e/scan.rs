@@ -395,3 +395,40 @@ fn a_region_that_is_down_is_reported_and_the_other_completes() {
         .iter()
         .any(|f| f["region"] == "us-east-1" && f["status"] == "pass"));
 }
+
+#[test]
+fn all_regions_scans_every_enabled_region_concurrently() {
+    let env = Env::demo();
+    let (report, code) = json_report(env.cmd().args([
+        "scan",
+        "--all-regions",
+        "--format",
+        "json",
+        "--checks",
+        "ec2-ebs-default-encryption",
+    ]));
+    assert_eq!(
+        code, 0,
+        "ec2-ebs-default-encryption is medium: below --fail-on high"
+    );
+    let regions: Vec<&str> = report["scan"]["regions"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|r| r.as_str())
+        .collect();
+    assert!(
+        regions.len() > 2 && regions.contains(&"us-east-1") && regions.contains(&"eu-west-1"),
+        "{regions:?}"
+    );
+    let findings = findings_of(&report, "ec2-ebs-default-encryption");
+    assert_eq!(findings.len(), regions.len(), "one finding per region");
+    let eu = findings
+        .iter()
+        .find(|f| f["region"] == "eu-west-1")
+        .expect("eu-west-1 graded");
+    assert_eq!(
+        eu["status"], "pass",
+        "the demo turns EBS default encryption on in eu-west-1 only"
+    );
+}
