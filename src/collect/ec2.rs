@@ -12,7 +12,7 @@ use hipaa_checks::snapshot::{
 };
 use hipaa_checks::Source;
 
-use super::{source, RegionClients};
+use super::{listing, source, RegionClients};
 
 const SERVICE: &str = "ec2";
 
@@ -55,9 +55,128 @@ fn tags(list: &[sdk::Tag]) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn sorted<T>(mut items: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
-    items.sort_by(|a, b| key(a).cmp(key(b)));
-    items
+fn security_group_from(g: &sdk::SecurityGroup) -> SecurityGroup {
+    SecurityGroup {
+        id: g.group_id().unwrap_or_default().to_owned(),
+        name: g.group_name().unwrap_or_default().to_owned(),
+        vpc_id: g.vpc_id().map(str::to_owned),
+        ingress: g.ip_permissions().iter().map(permission_from).collect(),
+        egress: g
+            .ip_permissions_egress()
+            .iter()
+            .map(permission_from)
+            .collect(),
+    }
+}
+
+fn network_acl_from(a: &sdk::NetworkAcl) -> NetworkAcl {
+    NetworkAcl {
+        id: a.network_acl_id().unwrap_or_default().to_owned(),
+        vpc_id: a.vpc_id().unwrap_or_default().to_owned(),
+        is_default: a.is_default().unwrap_or(false),
+        entries: a
+            .entries()
+            .iter()
+            .map(|e| NaclEntry {
+                rule_number: e.rule_number().unwrap_or(i32::MAX),
+                protocol: e.protocol().unwrap_or("-1").to_owned(),
+                rule_action: e
+                    .rule_action()
+                    .map(|r| r.as_str().to_owned())
+                    .unwrap_or_default(),
+                egress: e.egress().unwrap_or(false),
+                cidr_block: e.cidr_block().map(str::to_owned),
+                ipv6_cidr_block: e.ipv6_cidr_block().map(str::to_owned),
+                from_port: e.port_range().and_then(|p| p.from()),
+                to_port: e.port_range().and_then(|p| p.to()),
+            })
+            .collect(),
+        subnet_ids: a
+            .associations()
+            .iter()
+            .filter_map(|s| s.subnet_id().map(str::to_owned))
+            .collect(),
+    }
+}
+
+fn vpc_from(v: &sdk::Vpc) -> Vpc {
+    Vpc {
+        id: v.vpc_id().unwrap_or_default().to_owned(),
+        is_default: v.is_default().unwrap_or(false),
+        cidr_block: v.cidr_block().map(str::to_owned),
+    }
+}
+
+fn subnet_from(s: &sdk::Subnet) -> Subnet {
+    Subnet {
+        id: s.subnet_id().unwrap_or_default().to_owned(),
+        vpc_id: s.vpc_id().unwrap_or_default().to_owned(),
+        cidr_block: s.cidr_block().map(str::to_owned),
+    }
+}
+
+fn route_table_from(t: &sdk::RouteTable) -> RouteTable {
+    RouteTable {
+        id: t.route_table_id().unwrap_or_default().to_owned(),
+        vpc_id: t.vpc_id().unwrap_or_default().to_owned(),
+        is_main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
+        subnet_ids: t
+            .associations()
+            .iter()
+            .filter_map(|a| a.subnet_id().map(str::to_owned))
+            .collect(),
+        routes: t
+            .routes()
+            .iter()
+            .map(|r| Route {
+                destination: r
+                    .destination_cidr_block()
+                    .or(r.destination_ipv6_cidr_block())
+                    .or(r.destination_prefix_list_id())
+                    .unwrap_or_default()
+                    .to_owned(),
+                gateway_id: r.gateway_id().map(str::to_owned),
+                state: r.state().map(|s| s.as_str().to_owned()),
+            })
+            .collect(),
+    }
+}
+
+fn flow_log_from(f: &sdk::FlowLog) -> FlowLog {
+    FlowLog {
+        id: f.flow_log_id().unwrap_or_default().to_owned(),
+        resource_id: f.resource_id().unwrap_or_default().to_owned(),
+        status: f.flow_log_status().unwrap_or_default().to_owned(),
+        traffic_type: f.traffic_type().map(|t| t.as_str().to_owned()),
+        deliver_logs_status: f.deliver_logs_status().map(str::to_owned),
+    }
+}
+
+fn volume_from(v: &sdk::Volume) -> Volume {
+    Volume {
+        id: v.volume_id().unwrap_or_default().to_owned(),
+        encrypted: v.encrypted().unwrap_or(false),
+        kms_key_id: v.kms_key_id().map(str::to_owned),
+        tags: tags(v.tags()),
+        attached_instance_ids: v
+            .attachments()
+            .iter()
+            .filter_map(|a| a.instance_id().map(str::to_owned))
+            .collect(),
+    }
+}
+
+fn instance_from(i: &sdk::Instance) -> Instance {
+    Instance {
+        id: i.instance_id().unwrap_or_default().to_owned(),
+        vpc_id: i.vpc_id().map(str::to_owned),
+        state: i
+            .state()
+            .and_then(|s| s.name())
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default(),
+        tags: tags(i.tags()),
+    }
 }
 
 /// Every EC2 source the checks read, for one region.
@@ -83,28 +202,13 @@ pub async fn collect(c: &RegionClients) -> Ec2Snapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(
+            listing(
                 r,
                 SERVICE,
                 "DescribeSecurityGroups",
                 region,
-                |groups: Vec<sdk::SecurityGroup>| {
-                    let groups = groups
-                        .iter()
-                        .map(|g| SecurityGroup {
-                            id: g.group_id().unwrap_or_default().to_owned(),
-                            name: g.group_name().unwrap_or_default().to_owned(),
-                            vpc_id: g.vpc_id().map(str::to_owned),
-                            ingress: g.ip_permissions().iter().map(permission_from).collect(),
-                            egress: g
-                                .ip_permissions_egress()
-                                .iter()
-                                .map(permission_from)
-                                .collect(),
-                        })
-                        .collect();
-                    sorted(groups, |g| &g.id)
-                },
+                security_group_from,
+                |g| &g.id,
             )
         }),
         c.limiter.run(async {
@@ -115,44 +219,13 @@ pub async fn collect(c: &RegionClients) -> Ec2Snapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(
+            listing(
                 r,
                 SERVICE,
                 "DescribeNetworkAcls",
                 region,
-                |acls: Vec<sdk::NetworkAcl>| {
-                    let acls = acls
-                        .iter()
-                        .map(|a| NetworkAcl {
-                            id: a.network_acl_id().unwrap_or_default().to_owned(),
-                            vpc_id: a.vpc_id().unwrap_or_default().to_owned(),
-                            is_default: a.is_default().unwrap_or(false),
-                            entries: a
-                                .entries()
-                                .iter()
-                                .map(|e| NaclEntry {
-                                    rule_number: e.rule_number().unwrap_or(i32::MAX),
-                                    protocol: e.protocol().unwrap_or("-1").to_owned(),
-                                    rule_action: e
-                                        .rule_action()
-                                        .map(|r| r.as_str().to_owned())
-                                        .unwrap_or_default(),
-                                    egress: e.egress().unwrap_or(false),
-                                    cidr_block: e.cidr_block().map(str::to_owned),
-                                    ipv6_cidr_block: e.ipv6_cidr_block().map(str::to_owned),
-                                    from_port: e.port_range().and_then(|p| p.from()),
-                                    to_port: e.port_range().and_then(|p| p.to()),
-                                })
-                                .collect(),
-                            subnet_ids: a
-                                .associations()
-                                .iter()
-                                .filter_map(|s| s.subnet_id().map(str::to_owned))
-                                .collect(),
-                        })
-                        .collect();
-                    sorted(acls, |a| &a.id)
-                },
+                network_acl_from,
+                |a| &a.id,
             )
         }),
         c.limiter.run(async {
@@ -163,17 +236,7 @@ pub async fn collect(c: &RegionClients) -> Ec2Snapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(r, SERVICE, "DescribeVpcs", region, |vpcs: Vec<sdk::Vpc>| {
-                let vpcs = vpcs
-                    .iter()
-                    .map(|v| Vpc {
-                        id: v.vpc_id().unwrap_or_default().to_owned(),
-                        is_default: v.is_default().unwrap_or(false),
-                        cidr_block: v.cidr_block().map(str::to_owned),
-                    })
-                    .collect();
-                sorted(vpcs, |v| &v.id)
-            })
+            listing(r, SERVICE, "DescribeVpcs", region, vpc_from, |v| &v.id)
         }),
         c.limiter.run(async {
             let r = ec2
@@ -183,23 +246,9 @@ pub async fn collect(c: &RegionClients) -> Ec2Snapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(
-                r,
-                SERVICE,
-                "DescribeSubnets",
-                region,
-                |subnets: Vec<sdk::Subnet>| {
-                    let subnets = subnets
-                        .iter()
-                        .map(|s| Subnet {
-                            id: s.subnet_id().unwrap_or_default().to_owned(),
-                            vpc_id: s.vpc_id().unwrap_or_default().to_owned(),
-                            cidr_block: s.cidr_block().map(str::to_owned),
-                        })
-                        .collect();
-                    sorted(subnets, |s| &s.id)
-                },
-            )
+            listing(r, SERVICE, "DescribeSubnets", region, subnet_from, |s| {
+                &s.id
+            })
         }),
         c.limiter.run(async {
             let r = ec2
@@ -209,41 +258,13 @@ pub async fn collect(c: &RegionClients) -> Ec2Snapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(
+            listing(
                 r,
                 SERVICE,
                 "DescribeRouteTables",
                 region,
-                |tables: Vec<sdk::RouteTable>| {
-                    let tables = tables
-                        .iter()
-                        .map(|t| RouteTable {
-                            id: t.route_table_id().unwrap_or_default().to_owned(),
-                            vpc_id: t.vpc_id().unwrap_or_default().to_owned(),
-                            is_main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
-                            subnet_ids: t
-                                .associations()
-                                .iter()
-                                .filter_map(|a| a.subnet_id().map(str::to_owned))
-                                .collect(),
-                            routes: t
-                                .routes()
-                                .iter()
-                                .map(|r| Route {
-                                    destination: r
-                                        .destination_cidr_block()
-                                        .or(r.destination_ipv6_cidr_block())
-                                        .or(r.destination_prefix_list_id())
-                                        .unwrap_or_default()
-                                        .to_owned(),
-                                    gateway_id: r.gateway_id().map(str::to_owned),
-                                    state: r.state().map(|s| s.as_str().to_owned()),
-                                })
-                                .collect(),
-                        })
-                        .collect();
-                    sorted(tables, |t| &t.id)
-                },
+                route_table_from,
+                |t| &t.id,
             )
         }),
         c.limiter.run(async {
@@ -254,25 +275,9 @@ pub async fn collect(c: &RegionClients) -> Ec2Snapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(
-                r,
-                SERVICE,
-                "DescribeFlowLogs",
-                region,
-                |logs: Vec<sdk::FlowLog>| {
-                    let logs = logs
-                        .iter()
-                        .map(|f| FlowLog {
-                            id: f.flow_log_id().unwrap_or_default().to_owned(),
-                            resource_id: f.resource_id().unwrap_or_default().to_owned(),
-                            status: f.flow_log_status().unwrap_or_default().to_owned(),
-                            traffic_type: f.traffic_type().map(|t| t.as_str().to_owned()),
-                            deliver_logs_status: f.deliver_logs_status().map(str::to_owned),
-                        })
-                        .collect();
-                    sorted(logs, |f| &f.id)
-                },
-            )
+            listing(r, SERVICE, "DescribeFlowLogs", region, flow_log_from, |f| {
+                &f.id
+            })
         }),
         c.limiter.run(async {
             let r = ec2
@@ -282,29 +287,9 @@ pub async fn collect(c: &RegionClients) -> Ec2Snapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(
-                r,
-                SERVICE,
-                "DescribeVolumes",
-                region,
-                |volumes: Vec<sdk::Volume>| {
-                    let volumes = volumes
-                        .iter()
-                        .map(|v| Volume {
-                            id: v.volume_id().unwrap_or_default().to_owned(),
-                            encrypted: v.encrypted().unwrap_or(false),
-                            kms_key_id: v.kms_key_id().map(str::to_owned),
-                            tags: tags(v.tags()),
-                            attached_instance_ids: v
-                                .attachments()
-                                .iter()
-                                .filter_map(|a| a.instance_id().map(str::to_owned))
-                                .collect(),
-                        })
-                        .collect();
-                    sorted(volumes, |v| &v.id)
-                },
-            )
+            listing(r, SERVICE, "DescribeVolumes", region, volume_from, |v| {
+                &v.id
+            })
         }),
         c.limiter.run(async {
             let r = ec2.get_ebs_encryption_by_default().send().await;
@@ -320,28 +305,19 @@ pub async fn collect(c: &RegionClients) -> Ec2Snapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(
+            let r = r.map(|reservations: Vec<sdk::Reservation>| {
+                reservations
+                    .iter()
+                    .flat_map(|r| r.instances().to_vec())
+                    .collect::<Vec<_>>()
+            });
+            listing(
                 r,
                 SERVICE,
                 "DescribeInstances",
                 region,
-                |reservations: Vec<sdk::Reservation>| {
-                    let instances = reservations
-                        .iter()
-                        .flat_map(|r| r.instances())
-                        .map(|i| Instance {
-                            id: i.instance_id().unwrap_or_default().to_owned(),
-                            vpc_id: i.vpc_id().map(str::to_owned),
-                            state: i
-                                .state()
-                                .and_then(|s| s.name())
-                                .map(|n| n.as_str().to_owned())
-                                .unwrap_or_default(),
-                            tags: tags(i.tags()),
-                        })
-                        .collect();
-                    sorted(instances, |i| &i.id)
-                },
+                instance_from,
+                |i| &i.id,
             )
         }),
     );

@@ -10,7 +10,7 @@ use hipaa_checks::snapshot::{
 };
 use hipaa_checks::Source;
 
-use super::{source, RegionClients};
+use super::{listing, source, RegionClients};
 
 fn listener_from(l: &v2::Listener) -> ListenerV2 {
     ListenerV2 {
@@ -33,6 +33,23 @@ fn listener_from(l: &v2::Listener) -> ListenerV2 {
                     .redirect_config()
                     .and_then(|r| r.protocol())
                     .map(str::to_owned),
+            })
+            .collect(),
+    }
+}
+
+fn classic_from(lb: &classic::LoadBalancerDescription) -> ClassicLoadBalancer {
+    ClassicLoadBalancer {
+        name: lb.load_balancer_name().unwrap_or_default().to_owned(),
+        scheme: lb.scheme().map(str::to_owned),
+        listeners: lb
+            .listener_descriptions()
+            .iter()
+            .filter_map(|d| d.listener())
+            .map(|l| ClassicListener {
+                port: l.load_balancer_port(),
+                protocol: l.protocol().to_owned(),
+                instance_protocol: l.instance_protocol().map(str::to_owned),
             })
             .collect(),
     }
@@ -107,32 +124,13 @@ pub async fn collect(c: &RegionClients) -> ElbSnapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(
+            listing(
                 r,
                 "elb",
                 "DescribeLoadBalancers",
                 region,
-                |list: Vec<classic::LoadBalancerDescription>| {
-                    let mut list: Vec<ClassicLoadBalancer> = list
-                        .iter()
-                        .map(|lb| ClassicLoadBalancer {
-                            name: lb.load_balancer_name().unwrap_or_default().to_owned(),
-                            scheme: lb.scheme().map(str::to_owned),
-                            listeners: lb
-                                .listener_descriptions()
-                                .iter()
-                                .filter_map(|d| d.listener())
-                                .map(|l| ClassicListener {
-                                    port: l.load_balancer_port(),
-                                    protocol: l.protocol().to_owned(),
-                                    instance_protocol: l.instance_protocol().map(str::to_owned),
-                                })
-                                .collect(),
-                        })
-                        .collect();
-                    list.sort_by(|a, b| a.name.cmp(&b.name));
-                    list
-                },
+                classic_from,
+                |lb| &lb.name,
             )
         }),
     );

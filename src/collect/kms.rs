@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use futures::future::join_all;
 use hipaa_checks::snapshot::{KmsAlias, KmsKey, KmsSnapshot};
 
-use super::{source, RegionClients};
+use super::{listing, source, RegionClients};
 
 /// ListAliases (all pages) and DescribeKey for each key reference in `keys`.
 pub async fn collect(c: &RegionClients, keys: BTreeSet<String>) -> KmsSnapshot {
@@ -22,16 +22,12 @@ pub async fn collect(c: &RegionClients, keys: BTreeSet<String>) -> KmsSnapshot {
                     .try_collect(),
             )
             .await;
-        source(listed, "kms", "ListAliases", region, |aliases| {
-            let mut aliases: Vec<KmsAlias> = aliases
-                .iter()
-                .map(|a| KmsAlias {
-                    name: a.alias_name().unwrap_or_default().to_owned(),
-                    target_key_id: a.target_key_id().map(str::to_owned),
-                })
-                .collect();
-            aliases.sort_by(|a, b| a.name.cmp(&b.name));
-            aliases
+        let alias_from = |a: &aws_sdk_kms::types::AliasListEntry| KmsAlias {
+            name: a.alias_name().unwrap_or_default().to_owned(),
+            target_key_id: a.target_key_id().map(str::to_owned),
+        };
+        listing(listed, "kms", "ListAliases", region, alias_from, |a| {
+            &a.name
         })
     };
     let described = join_all(keys.into_iter().map(|key| async move {

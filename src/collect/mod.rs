@@ -63,6 +63,25 @@ where
     }
 }
 
+/// A paginated listing: every item converted, sorted by `key` (stable output), or the failure.
+pub fn listing<T, U, E>(
+    result: Result<Vec<T>, SdkError<E, HttpResponse>>,
+    service: &str,
+    operation: &str,
+    region: &str,
+    convert: impl Fn(&T) -> U,
+    key: impl Fn(&U) -> &str,
+) -> Source<Vec<U>>
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    source(result, service, operation, region, |items| {
+        let mut converted: Vec<U> = items.iter().map(convert).collect();
+        converted.sort_by(|a, b| key(a).cmp(key(b)));
+        converted
+    })
+}
+
 /// What to collect and how.
 #[derive(Debug, Clone)]
 pub struct ScanPlan {

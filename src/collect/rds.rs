@@ -12,7 +12,7 @@ use hipaa_checks::snapshot::{
 use hipaa_checks::Source;
 use jiff::Timestamp;
 
-use super::{source, RegionClients};
+use super::{listing, source, RegionClients};
 
 const SERVICE: &str = "rds";
 
@@ -115,12 +115,13 @@ pub async fn collect(c: &RegionClients) -> RdsSnapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(
+            listing(
                 r,
                 SERVICE,
                 "DescribeDBClusters",
                 region,
-                |list: Vec<sdk::DbCluster>| list.iter().map(cluster_from).collect::<Vec<_>>(),
+                cluster_from,
+                |c| &c.id,
             )
         }),
         c.limiter.run(async {
@@ -132,12 +133,13 @@ pub async fn collect(c: &RegionClients) -> RdsSnapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(
+            listing(
                 r,
                 SERVICE,
                 "DescribeDBInstances",
                 region,
-                |list: Vec<sdk::DbInstance>| list.iter().map(instance_from).collect::<Vec<_>>(),
+                instance_from,
+                |i| &i.id,
             )
         }),
         collect_cluster_snapshots(c),
@@ -151,19 +153,17 @@ pub async fn collect(c: &RegionClients) -> RdsSnapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(
+            let certificate_from = |cert: &sdk::Certificate| CaCertificate {
+                id: cert.certificate_identifier().unwrap_or_default().to_owned(),
+                valid_till: timestamp(cert.valid_till()),
+            };
+            listing(
                 r,
                 SERVICE,
                 "DescribeCertificates",
                 region,
-                |list: Vec<sdk::Certificate>| {
-                    list.iter()
-                        .map(|cert| CaCertificate {
-                            id: cert.certificate_identifier().unwrap_or_default().to_owned(),
-                            valid_till: timestamp(cert.valid_till()),
-                        })
-                        .collect::<Vec<_>>()
-                },
+                certificate_from,
+                |c| &c.id,
             )
         }),
         c.limiter.run(async {
@@ -175,27 +175,22 @@ pub async fn collect(c: &RegionClients) -> RdsSnapshot {
                 .send()
                 .try_collect()
                 .await;
-            source(
+            let subnet_group_from = |g: &sdk::DbSubnetGroup| DbSubnetGroup {
+                name: g.db_subnet_group_name().unwrap_or_default().to_owned(),
+                vpc_id: g.vpc_id().map(str::to_owned),
+                subnet_ids: g
+                    .subnets()
+                    .iter()
+                    .filter_map(|s| s.subnet_identifier().map(str::to_owned))
+                    .collect(),
+            };
+            listing(
                 r,
                 SERVICE,
                 "DescribeDBSubnetGroups",
                 region,
-                |list: Vec<sdk::DbSubnetGroup>| {
-                    let mut groups: Vec<DbSubnetGroup> = list
-                        .iter()
-                        .map(|g| DbSubnetGroup {
-                            name: g.db_subnet_group_name().unwrap_or_default().to_owned(),
-                            vpc_id: g.vpc_id().map(str::to_owned),
-                            subnet_ids: g
-                                .subnets()
-                                .iter()
-                                .filter_map(|s| s.subnet_identifier().map(str::to_owned))
-                                .collect(),
-                        })
-                        .collect();
-                    groups.sort_by(|a, b| a.name.cmp(&b.name));
-                    groups
-                },
+                subnet_group_from,
+                |g| &g.name,
             )
         }),
     );
