@@ -172,7 +172,17 @@ where
     let detail = DisplayErrorContext(err).to_string();
     match err {
         SdkError::DispatchFailure(dispatch) => {
-            if detail.contains("credentials") || detail.contains("Credentials") {
+            // The chain explains a bad profile on its own line: "profile `x` was not defined: ...".
+            let profile_problem = detail.lines().find_map(|line| {
+                line.find("profile `")
+                    .map(|at| line[at..].trim().to_owned())
+            });
+            if let Some(problem) = profile_problem {
+                format!(
+                    "the AWS profile cannot be used ({problem}): check --profile / AWS_PROFILE \
+                     against ~/.aws/config"
+                )
+            } else if detail.contains("credentials") || detail.contains("Credentials") {
                 "no AWS credentials found: run `aws configure` or `aws sso login`, pass \
                  --profile NAME, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
                     .to_owned()

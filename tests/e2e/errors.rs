@@ -268,3 +268,22 @@ fn nothing_collected_is_exit_2() {
         "{stderr}"
     );
 }
+
+#[test]
+fn unknown_profile_is_named() {
+    let dir = tempfile::tempdir().expect("dir");
+    let config = dir.path().join("config");
+    std::fs::write(&config, "[profile dev]\nregion = us-east-1\n").expect("write");
+    let output = isolated_cmd()
+        .env("AWS_CONFIG_FILE", &config)
+        .args(["scan", "--profile", "prod", "--region", "us-east-1"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("profile `prod`") && stderr.contains("--profile"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
