@@ -34,6 +34,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print (or write) the commented default config file.
     Config(ConfigArgs),
+    /// Print the minimal read-only IAM policy the scan needs.
+    Policy,
 }
 
 /// How to reach AWS and how hard to push it.

@@ -16,6 +16,7 @@ mod cli;
 mod collect;
 mod demo;
 mod output;
+mod policy;
 mod render;
 
 use cli::{AwsArgs, CatalogFormat, Cli, Command, Format, ReportArgs};
@@ -124,6 +125,13 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Demo(args) => {
             let plan = Prepared::new(&args.report)?;
             demo::run(&plan, &args)
+        }
+        Command::Policy => {
+            print!("{}", policy::document());
+            for (action, why) in policy::NON_READ_EXCEPTIONS {
+                eprintln!("note: {action} is not a Describe/Get/List call: it {why}");
+            }
+            Ok(Outcome::Clean)
         }
         Command::Config(args) => {
             match args.init {

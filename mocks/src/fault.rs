@@ -4,7 +4,7 @@
 //! would send (AccessDenied, throttling, a bare HTTP status) and everything else is forwarded to
 //! moto unchanged, optionally after a delay. Only 127.0.0.1 is ever contacted.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -54,6 +54,7 @@ pub struct FaultProxy {
     port: u16,
     stop: Arc<AtomicBool>,
     counts: Arc<Mutex<BTreeMap<String, u64>>>,
+    actions: Arc<Mutex<BTreeSet<String>>>,
     accept: Option<JoinHandle<()>>,
 }
 
@@ -64,10 +65,12 @@ impl FaultProxy {
         let port = listener.local_addr()?.port();
         let stop = Arc::new(AtomicBool::new(false));
         let counts = Arc::new(Mutex::new(BTreeMap::new()));
+        let actions = Arc::new(Mutex::new(BTreeSet::new()));
         let plan = Arc::new(plan);
         let accept = {
             let stop = Arc::clone(&stop);
             let counts = Arc::clone(&counts);
+            let actions = Arc::clone(&actions);
             std::thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
@@ -76,8 +79,9 @@ impl FaultProxy {
                     let Ok(stream) = stream else { continue };
                     let plan = Arc::clone(&plan);
                     let counts = Arc::clone(&counts);
+                    let actions = Arc::clone(&actions);
                     std::thread::spawn(move || {
-                        let _ = serve(stream, upstream_port, &plan, &counts);
+                        let _ = serve(stream, upstream_port, &plan, &counts, &actions);
                     });
                 }
             })
@@ -86,6 +90,7 @@ impl FaultProxy {
             port,
             stop,
             counts,
+            actions,
             accept: Some(accept),
         })
     }
@@ -93,6 +98,11 @@ impl FaultProxy {
     /// `http://127.0.0.1:PORT`, for `AWS_ENDPOINT_URL`.
     pub fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Every IAM action the requests so far needed, as `signing-service:Operation`.
+    pub fn actions(&self) -> BTreeSet<String> {
+        self.actions.lock().map(|a| a.clone()).unwrap_or_default()
     }
 
     /// How many requests each operation received so far.
@@ -144,11 +154,21 @@ impl Request {
             .unwrap_or_else(|| "unknown".to_owned())
     }
 
-    /// The region from the SigV4 credential scope (`Credential=AKID/DATE/REGION/SERVICE/...`).
-    fn signed_region(&self) -> Option<&str> {
+    /// One part of the SigV4 credential scope (`Credential=AKID/DATE/REGION/SERVICE/...`).
+    fn scope_part(&self, index: usize) -> Option<&str> {
         let auth = self.header("authorization")?;
         let scope = auth.split("Credential=").nth(1)?;
-        scope.split('/').nth(2)
+        scope.split('/').nth(index)
+    }
+
+    /// The region the request was signed for.
+    fn signed_region(&self) -> Option<&str> {
+        self.scope_part(2)
+    }
+
+    /// The service the request was signed for (the IAM action prefix for the services here).
+    fn signed_service(&self) -> Option<&str> {
+        self.scope_part(3)
     }
 
     fn is_ec2(&self) -> bool {
@@ -190,6 +210,7 @@ fn serve(
     upstream_port: u16,
     plan: &FaultPlan,
     counts: &Mutex<BTreeMap<String, u64>>,
+    actions: &Mutex<BTreeSet<String>>,
 ) -> std::io::Result<()> {
     client.set_read_timeout(Some(Duration::from_secs(60)))?;
     let mut writer = client.try_clone()?;
@@ -201,6 +222,9 @@ fn serve(
     let operation = request.operation();
     if let Ok(mut counts) = counts.lock() {
         *counts.entry(operation.clone()).or_default() += 1;
+    }
+    if let (Some(service), Ok(mut actions)) = (request.signed_service(), actions.lock()) {
+        actions.insert(format!("{service}:{operation}"));
     }
     let region_down = request
         .signed_region()

@@ -59,3 +59,65 @@ fn readme_check_table_matches_the_catalog() {
         "README check table is stale: paste `hipaa-audit checks --format markdown`"
     );
 }
+
+fn policy_actions() -> Vec<String> {
+    let output = isolated_cmd().arg("policy").output().expect("runs");
+    assert!(output.status.success());
+    let policy: serde_json::Value = serde_json::from_slice(&output.stdout).expect("policy is JSON");
+    policy["Statement"][0]["Action"]
+        .as_array()
+        .expect("action list")
+        .iter()
+        .filter_map(|a| a.as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn the_policy_covers_every_call_a_scan_makes() {
+    let env = crate::harness::Env::demo().with_faults(hipaa_mocks::fault::FaultPlan::default());
+    let output = env
+        .cmd()
+        .args(["scan", "--all-regions", "--quiet"])
+        .output()
+        .expect("runs");
+    assert!(
+        matches!(output.status.code(), Some(0 | 1 | 3)),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let called = env.proxy.as_ref().expect("proxy").actions();
+    assert!(
+        called.len() > 30,
+        "the scan went through the proxy: {called:?}"
+    );
+    let allowed = policy_actions();
+    let missing: Vec<&String> = called.iter().filter(|a| !allowed.contains(a)).collect();
+    assert!(
+        missing.is_empty(),
+        "the scan called actions `hipaa-audit policy` does not grant: {missing:?}"
+    );
+}
+
+#[test]
+fn readme_policy_matches_the_policy_command() {
+    let output = isolated_cmd().arg("policy").output().expect("runs");
+    let policy = String::from_utf8(output.stdout).expect("utf-8");
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    let start = readme
+        .find("<!-- policy:start -->")
+        .expect("README has the policy:start marker");
+    let end = readme
+        .find("<!-- policy:end -->")
+        .expect("README has the policy:end marker");
+    let embedded = readme[start + "<!-- policy:start -->".len()..end]
+        .trim()
+        .trim_start_matches("```json")
+        .trim_end_matches("```")
+        .trim();
+    assert_eq!(
+        embedded,
+        policy.trim(),
+        "README policy is stale: paste `hipaa-audit policy`"
+    );
+}
