@@ -134,8 +134,29 @@ fn run(ctx: &Context) -> Vec<Finding> {
                 .filter(|r| !r.is_root() && r.password_enabled == Some(true))
                 .map(|r| r.user.as_str())
                 .collect();
+            // password_enabled unreadable: neither a console user nor proof of none.
+            let unreadable_users: Vec<&str> = rows
+                .iter()
+                .filter(|r| !r.is_root() && r.password_enabled.is_none())
+                .map(|r| r.user.as_str())
+                .collect();
             evidence["console_password_users"] = json!(password_users);
-            if password_users.is_empty() {
+            if !unreadable_users.is_empty() {
+                evidence["password_enabled_unreadable_users"] = json!(unreadable_users);
+            }
+            if password_users.is_empty() && !unreadable_users.is_empty() {
+                Verdict::manual(
+                    format!(
+                        "the account has no SAML or OIDC provider and no IAM Identity Center \
+                         instance, no IAM user is known to have a console password, but \
+                         password_enabled could not be read for {} IAM user(s) ({}); check \
+                         whether they sign in with passwords (IAM > Users > Console access)",
+                        unreadable_users.len(),
+                        unreadable_users.join(", ")
+                    ),
+                    evidence,
+                )
+            } else if password_users.is_empty() {
                 Verdict::manual(
                     "the account has no SAML or OIDC provider and no IAM Identity Center \
                      instance, and no IAM user has a console password; check how people sign in \
@@ -232,6 +253,42 @@ mod tests {
             finding.message.contains("check how people sign in"),
             "{}",
             finding.message
+        );
+    }
+
+    #[test]
+    fn unreadable_password_flag_is_not_counted_as_no_password() {
+        let mut global = unfederated();
+        let mut carol = console_user("carol");
+        carol.password_enabled = None;
+        global.iam.credential_report =
+            Source::Collected(vec![root(), idle_user("bob"), carol.clone()]);
+        let finding = only(evaluate(&CHECK, global));
+        assert_eq!(finding.status, Status::Manual);
+        assert!(finding.message.contains("carol"), "{}", finding.message);
+        assert!(
+            finding
+                .message
+                .contains("password_enabled could not be read"),
+            "{}",
+            finding.message
+        );
+        assert!(
+            !finding
+                .message
+                .contains("no IAM user has a console password"),
+            "{}",
+            finding.message
+        );
+        // A known console user still decides: fail.
+        let mut global = unfederated();
+        global.iam.credential_report =
+            Source::Collected(vec![root(), console_user("alice"), carol]);
+        let finding = only(evaluate(&CHECK, global));
+        assert_eq!(finding.status, Status::Fail);
+        assert_eq!(
+            finding.evidence["password_enabled_unreadable_users"],
+            json!(["carol"])
         );
     }
 

@@ -158,6 +158,23 @@ fn run(ctx: &Context) -> Vec<Finding> {
         findings.push(META.finding(ctx, GLOBAL, &inline_resource(principal, inline), verdict));
     }
     for (kind, principal) in principals(auth) {
+        // A customer-managed policy attached here but absent from the policy list was never
+        // graded: its document is missing evidence.
+        for arn in principal.attached_policy_arns.iter().filter(|arn| {
+            !arn.contains(":iam::aws:policy/") && !auth.policies.iter().any(|p| p.arn == **arn)
+        }) {
+            let verdict = Verdict::missing(
+                format!(
+                    "{} {} has customer-managed policy {arn} attached, but the policy was not \
+                     returned by GetAccountAuthorizationDetails, so its document cannot be checked \
+                     for \"*\" on \"*\"",
+                    kind.noun(),
+                    principal.name
+                ),
+                json!({ "attached_policy_arn": arn, "principal_arn": principal.arn }),
+            );
+            findings.push(META.finding(ctx, GLOBAL, &principal_resource(kind, principal), verdict));
+        }
         for arn in principal
             .attached_policy_arns
             .iter()
@@ -303,6 +320,25 @@ mod tests {
         let findings = evaluate(&CHECK, global);
         assert_eq!(status_of(&findings, "app/broken"), Status::Manual);
         assert_eq!(status_of(&findings, "NoDoc"), Status::Error);
+    }
+
+    #[test]
+    fn error_when_attached_customer_managed_policy_is_not_listed() {
+        let mut global = compliant_global();
+        let Source::Collected(auth) = &mut global.iam.authorization else {
+            unreachable!()
+        };
+        let ghost = "arn:aws:iam::111122223333:policy/Ghost";
+        auth.roles[0].attached_policy_arns.push(ghost.into());
+        let findings = evaluate(&CHECK, global);
+        // The three graded documents plus the unlisted attachment; ReadOnlyAccess (AWS-managed,
+        // listed) and the listed DataRead / DenyUnencryptedRds attachments add nothing.
+        assert_eq!(findings.len(), 4, "{findings:#?}");
+        let app = finding_for(&findings, "app");
+        assert_eq!(app.status, Status::Error);
+        assert_eq!(app.resource_type, "AWS::IAM::Role");
+        assert!(app.message.contains(ghost), "{}", app.message);
+        assert_eq!(app.evidence["attached_policy_arn"], ghost);
     }
 
     #[test]

@@ -24,7 +24,7 @@ const META: CheckMeta = CheckMeta {
         IAM roles for automation (seeds 003, 004).",
     evidence: &[
         "iam:GetAccountSummary AccountAccessKeysPresent",
-        "iam:GetCredentialReport <root_account> access_key_N_active (when the summary is unavailable)",
+        "iam:GetCredentialReport <root_account> access_key_N_active, access_key_N_last_rotated (when the summary is unavailable)",
     ],
     remediation: Remediation {
         summary: "Delete the root user's access keys (after moving whatever uses them to an IAM role).",
@@ -44,21 +44,51 @@ const META: CheckMeta = CheckMeta {
 
 fn run(ctx: &Context) -> Vec<Finding> {
     let iam = &ctx.snapshot.global.iam;
-    let (present, source, active_slots) =
+    let (present, source, active_slots, present_slots) =
         match (&iam.account_summary, root_row(&iam.credential_report)) {
             (Source::Collected(summary), _) => (
                 summary.account_access_keys_present,
                 "GetAccountSummary",
                 None,
+                None,
             ),
             (Source::Failed(_), Some(root)) => {
-                let slots: Vec<u8> = root
+                let slots: Vec<u8> = root.access_keys.iter().map(|k| k.slot).collect();
+                if !(slots.contains(&1) && slots.contains(&2)) {
+                    let verdict = Verdict::missing(
+                        format!(
+                            "GetAccountSummary was unavailable and the credential report's root \
+                             row has {} of its 2 access key slots, so whether the root user has \
+                             access keys cannot be told",
+                            slots.len()
+                        ),
+                        json!({
+                            "source": "the credential report",
+                            "key_slots": slots,
+                            "collection_error": iam.account_summary.failure(),
+                        }),
+                    );
+                    return vec![account_finding(ctx, &META, verdict)];
+                }
+                let active: Vec<u8> = root
                     .access_keys
                     .iter()
                     .filter(|k| k.active)
                     .map(|k| k.slot)
                     .collect();
-                (!slots.is_empty(), "the credential report", Some(slots))
+                // An inactive key that has a rotation date still exists: it can be reactivated.
+                let existing: Vec<u8> = root
+                    .access_keys
+                    .iter()
+                    .filter(|k| k.active || k.last_rotated.is_some())
+                    .map(|k| k.slot)
+                    .collect();
+                (
+                    !existing.is_empty(),
+                    "the credential report",
+                    Some(active),
+                    Some(existing),
+                )
             }
             (Source::Failed(summary), None) => {
                 let mut failures = vec![summary];
@@ -67,11 +97,14 @@ fn run(ctx: &Context) -> Vec<Finding> {
                 return vec![account_finding(ctx, &META, verdict)];
             }
         };
-    let evidence = json!({
+    let mut evidence = json!({
         "root_access_keys_present": present,
         "source": source,
         "active_key_slots": active_slots,
     });
+    if let Some(slots) = &present_slots {
+        evidence["present_key_slots"] = json!(slots);
+    }
     let verdict = if present {
         Verdict::fail(
             format!(
@@ -127,6 +160,37 @@ mod tests {
         let finding = only(evaluate(&CHECK, global));
         assert_eq!(finding.status, Status::Fail);
         assert_eq!(finding.evidence["active_key_slots"], json!([2]));
+    }
+
+    #[test]
+    fn fallback_counts_an_inactive_key_with_a_rotation_date() {
+        let mut global = compliant_global();
+        global.iam.account_summary = Source::Failed(failure("iam", "GetAccountSummary"));
+        let mut with_key = root();
+        with_key.access_keys = vec![key(1, false, Some(700), None), key(2, false, None, None)];
+        global.iam.credential_report = Source::Collected(vec![with_key]);
+        let finding = only(evaluate(&CHECK, global));
+        assert_eq!(finding.status, Status::Fail);
+        assert_eq!(finding.evidence["active_key_slots"], json!([]));
+        assert_eq!(finding.evidence["present_key_slots"], json!([1]));
+    }
+
+    #[test]
+    fn fallback_error_when_root_row_lacks_key_slots() {
+        for slots in [vec![], vec![key(1, false, None, None)]] {
+            let mut global = compliant_global();
+            global.iam.account_summary = Source::Failed(failure("iam", "GetAccountSummary"));
+            let mut short = root();
+            short.access_keys = slots;
+            global.iam.credential_report = Source::Collected(vec![short]);
+            let finding = only(evaluate(&CHECK, global));
+            assert_eq!(finding.status, Status::Error, "{}", finding.message);
+            assert!(
+                finding.message.contains("access key slots"),
+                "{}",
+                finding.message
+            );
+        }
     }
 
     #[test]

@@ -19,7 +19,8 @@ const META: CheckMeta = CheckMeta {
     requirement: "Person or entity authentication (164.312(d)): an IAM user who can sign in to \
         the console with a password must also prove possession of an MFA device, so a phished \
         or reused password alone does not open the account's PHI. Users without a console \
-        password are not applicable (seeds 003, 004).",
+        password are not applicable; a user whose password_enabled cannot be read is an error \
+        (seeds 003, 004).",
     evidence: &["iam:GetCredentialReport password_enabled, mfa_active"],
     remediation: Remediation {
         summary: "Assign an MFA device to the user (or remove the console password if unused).",
@@ -56,8 +57,16 @@ fn run(ctx: &Context) -> Vec<Finding> {
                 ),
                 evidence,
             ),
-            _ => Verdict::not_applicable(
+            Some(false) => Verdict::not_applicable(
                 format!("user {} has no console password", row.user),
+                evidence,
+            ),
+            None => Verdict::missing(
+                format!(
+                    "the credential report's password_enabled for user {} could not be read, so \
+                     whether it needs MFA cannot be told",
+                    row.user
+                ),
                 evidence,
             ),
         }
@@ -98,6 +107,22 @@ mod tests {
         let carol = finding_for(&findings, "carol");
         assert_eq!(carol.status, Status::Fail);
         assert_eq!(carol.severity, Severity::High);
+    }
+
+    #[test]
+    fn error_when_password_enabled_unreadable() {
+        let mut global = compliant_global();
+        let mut carol = console_user("carol");
+        carol.password_enabled = None;
+        global.iam.credential_report = Source::Collected(vec![root(), carol]);
+        let findings = evaluate(&CHECK, global);
+        let carol = finding_for(&findings, "carol");
+        assert_eq!(carol.status, Status::Error, "{}", carol.message);
+        assert!(
+            carol.message.contains("password_enabled"),
+            "{}",
+            carol.message
+        );
     }
 
     #[test]

@@ -24,7 +24,8 @@ const META: CheckMeta = CheckMeta {
         max_credential_age_days (default 90) days most likely belongs to someone who left or a \
         retired job, and is a standing way into PHI; disable it. A credential never used is \
         idle since it was set (password last changed, key created, or else the user created). \
-        The root user is graded by the iam-root-* checks.",
+        A user whose password_enabled cannot be read is an error unless an idle key already \
+        fails it. The root user is graded by the iam-root-* checks.",
     evidence: &["iam:GetCredentialReport password_enabled, password_last_used, password_last_changed, access_key_N_active, access_key_N_last_used_date, access_key_N_last_rotated, user_creation_time"],
     remediation: Remediation {
         summary: "Remove the idle console password and deactivate (then delete) idle access keys.",
@@ -79,6 +80,19 @@ fn enabled_credentials(row: &CredentialReportRow) -> Vec<Credential> {
 
 fn grade(row: &CredentialReportRow, now: Timestamp, max_days: u32) -> Verdict {
     let credentials = enabled_credentials(row);
+    // password_enabled unreadable: whether a console password exists cannot be told.
+    let password_unreadable = row.password_enabled.is_none();
+    let unreadable_note = format!(
+        "the credential report's password_enabled for user {} could not be read, so whether it \
+         has a console password (and how long it has been idle) cannot be told",
+        row.user
+    );
+    if credentials.is_empty() && password_unreadable {
+        return Verdict::missing(
+            unreadable_note,
+            json!({ "password_enabled": null, "credentials": [] }),
+        );
+    }
     if credentials.is_empty() {
         return Verdict::not_applicable(
             format!(
@@ -118,16 +132,27 @@ fn grade(row: &CredentialReportRow, now: Timestamp, max_days: u32) -> Verdict {
             }
         }
     }
-    let evidence = json!({ "max_credential_age_days": max_days, "credentials": evidence });
+    let mut evidence = json!({ "max_credential_age_days": max_days, "credentials": evidence });
+    if password_unreadable {
+        evidence["password_enabled"] = Value::Null;
+    }
     if !stale.is_empty() {
+        // A proven idle credential fails whatever the unreadable password flag hides.
+        let also = if password_unreadable {
+            format!("; also, {unreadable_note}")
+        } else {
+            String::new()
+        };
         Verdict::fail(
             format!(
-                "user {}: {} (more than {max_days} days); disable it",
+                "user {}: {} (more than {max_days} days); disable it{also}",
                 row.user,
                 stale.join("; ")
             ),
             evidence,
         )
+    } else if password_unreadable {
+        Verdict::missing(unreadable_note, evidence)
     } else if !unknown.is_empty() {
         Verdict::manual(
             format!(
@@ -264,6 +289,46 @@ mod tests {
         user.password_last_used = Some(days_ago(90));
         let findings = evaluate(&CHECK, with_users(vec![user]));
         assert_eq!(status_of(&findings, "hank"), Status::Pass);
+    }
+
+    #[test]
+    fn error_when_password_enabled_unreadable() {
+        // No active key either: nothing is known about the console password.
+        let mut nokeys = idle_user("ivan");
+        nokeys.password_enabled = None;
+        // A fresh active key does not make the user pass while the password flag is unknown.
+        let mut fresh_key = console_user("jane");
+        fresh_key.password_enabled = None;
+        let findings = evaluate(&CHECK, with_users(vec![nokeys, fresh_key]));
+        let ivan = finding_for(&findings, "ivan");
+        assert_eq!(ivan.status, Status::Error, "{}", ivan.message);
+        assert!(
+            ivan.message.contains("password_enabled"),
+            "{}",
+            ivan.message
+        );
+        let jane = finding_for(&findings, "jane");
+        assert_eq!(jane.status, Status::Error, "{}", jane.message);
+        assert!(
+            jane.message.contains("password_enabled"),
+            "{}",
+            jane.message
+        );
+    }
+
+    #[test]
+    fn stale_key_fails_even_when_password_enabled_unreadable() {
+        let mut user = idle_user("kim");
+        user.password_enabled = None;
+        user.access_keys = vec![
+            key(1, true, Some(300), Some(200)),
+            key(2, false, None, None),
+        ];
+        let findings = evaluate(&CHECK, with_users(vec![user]));
+        let kim = finding_for(&findings, "kim");
+        assert_eq!(kim.status, Status::Fail, "{}", kim.message);
+        assert!(kim.message.contains("access key 1"), "{}", kim.message);
+        assert!(kim.message.contains("password_enabled"), "{}", kim.message);
     }
 
     #[test]

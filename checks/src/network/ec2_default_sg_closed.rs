@@ -22,7 +22,8 @@ const META: CheckMeta = CheckMeta {
         stock rules admit every member to every other and let all traffic out; an empty default \
         group forces every workload onto a purpose-built group (seeds 002, 004: segment the \
         network with security groups). A VPC whose default group is missing from \
-        DescribeSecurityGroups is an error, not a pass.",
+        DescribeSecurityGroups is an error, not a pass; so is a region whose VPC list cannot be \
+        read (its listed default groups are still graded).",
     evidence: &["ec2:DescribeSecurityGroups", "ec2:DescribeVpcs"],
     remediation: Remediation {
         summary: "Delete every inbound and outbound rule of the default security group; move workloads to dedicated groups first.",
@@ -123,8 +124,17 @@ fn run(ctx: &Context) -> Vec<Finding> {
             ));
         }
         // Every VPC has a default group; one that is not listed is a blind spot, not a pass.
-        // Without the VPC list the groups listed above are still graded.
-        if let Ok(vpcs) = region.ec2.vpcs.get() {
+        // Without the VPC list the groups listed above are still graded, and the region gets an
+        // error finding for the VPCs whose default group could not be confirmed (the security
+        // group list was read, so no other region error exists for this region).
+        if let Some(vpcs) = listed(
+            ctx,
+            &META,
+            region_name,
+            &region.ec2.vpcs,
+            "the VPC list (needed to confirm that every VPC's default security group was graded)",
+            &mut findings,
+        ) {
             for vpc in vpcs {
                 if !defaults
                     .iter()
@@ -221,6 +231,42 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].status, Status::Error);
         assert_eq!(findings[0].resource_type, "AWS::::Region");
+    }
+
+    #[test]
+    fn region_error_when_vpcs_unreadable_but_listed_groups_still_graded() {
+        let mut region = compliant_region();
+        region.ec2.vpcs = Source::Failed(ec2_failure("DescribeVpcs"));
+        let findings = evaluate(&CHECK, region);
+        assert_eq!(findings.len(), 3, "{findings:#?}");
+        assert_eq!(status_of(&findings, "sg-default-app"), Status::Pass);
+        assert_eq!(status_of(&findings, "sg-default-default"), Status::Pass);
+        let region_findings: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.resource_type == "AWS::::Region")
+            .collect();
+        assert_eq!(region_findings.len(), 1, "{findings:#?}");
+        assert_eq!(region_findings[0].status, Status::Error);
+        assert!(
+            region_findings[0].message.contains("DescribeVpcs"),
+            "{}",
+            region_findings[0].message
+        );
+    }
+
+    #[test]
+    fn one_region_error_when_groups_and_vpcs_unreadable() {
+        let mut region = compliant_region();
+        region.ec2.security_groups = Source::Failed(ec2_failure("DescribeSecurityGroups"));
+        region.ec2.vpcs = Source::Failed(ec2_failure("DescribeVpcs"));
+        let findings = evaluate(&CHECK, region);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].resource_type, "AWS::::Region");
+        assert!(
+            findings[0].message.contains("DescribeSecurityGroups"),
+            "{}",
+            findings[0].message
+        );
     }
 
     #[test]

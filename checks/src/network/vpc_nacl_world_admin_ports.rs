@@ -90,22 +90,49 @@ fn first_match<'a>(ingress: &[&'a NaclEntry], family: Family, port: u16) -> Opti
         .find(|e| family.matches(e) && matches_tcp_port(e, port))
 }
 
+/// What a matching entry's RuleAction means for the traffic it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    Allow,
+    Deny,
+    /// Neither `allow` nor `deny`: the snapshot cannot say what the entry does.
+    Unknown,
+}
+
+fn action(entry: &NaclEntry) -> Action {
+    let action = entry.rule_action.trim();
+    if action.eq_ignore_ascii_case("allow") {
+        Action::Allow
+    } else if action.eq_ignore_ascii_case("deny") {
+        Action::Deny
+    } else {
+        Action::Unknown
+    }
+}
+
 fn grade(acl: &NetworkAcl) -> Verdict {
     let mut ingress: Vec<&NaclEntry> = acl.entries.iter().filter(|e| !e.egress).collect();
     ingress.sort_by_key(|e| e.rule_number);
     // (family, allowing rule) -> ports it exposes.
     let mut exposed: BTreeMap<(Family, i32), Vec<u16>> = BTreeMap::new();
+    // (family, rule with an unrecognised action, that action) -> ports it decides.
+    let mut undecided: BTreeMap<(Family, i32, String), Vec<u16>> = BTreeMap::new();
     let mut decisions = Vec::new();
     for family in [Family::V4, Family::V6] {
         for port in ADMIN_PORTS.iter().chain(DB_PORTS).copied() {
             let decided_by = first_match(&ingress, family, port);
-            let allowed =
-                decided_by.is_some_and(|e| e.rule_action.trim().eq_ignore_ascii_case("allow"));
-            if let (true, Some(entry)) = (allowed, decided_by) {
-                exposed
-                    .entry((family, entry.rule_number))
-                    .or_default()
-                    .push(port);
+            if let Some(entry) = decided_by {
+                match action(entry) {
+                    Action::Allow => exposed
+                        .entry((family, entry.rule_number))
+                        .or_default()
+                        .push(port),
+                    Action::Unknown => undecided
+                        .entry((family, entry.rule_number, entry.rule_action.clone()))
+                        .or_default()
+                        .push(port),
+                    Action::Deny => {}
+                }
             }
             decisions.push(json!({
                 "Source": family.world(),
@@ -115,28 +142,38 @@ fn grade(acl: &NetworkAcl) -> Verdict {
             }));
         }
     }
-    let evidence = json!({
+    let mut evidence = json!({
         "NetworkAclId": acl.id,
         "VpcId": acl.vpc_id,
         "IsDefault": acl.is_default,
         "SubnetIds": acl.subnet_ids,
         "Decisions": decisions,
     });
+    if !undecided.is_empty() {
+        evidence["UnrecognisedActionEntries"] = undecided
+            .iter()
+            .map(|((family, rule, action), ports)| {
+                json!({ "Source": family.world(), "RuleNumber": rule, "RuleAction": action, "Ports": ports })
+            })
+            .collect();
+    }
     let subnets = if acl.subnet_ids.is_empty() {
         "no subnets".to_owned()
     } else {
         acl.subnet_ids.join(", ")
     };
-    if exposed.is_empty() {
-        Verdict::pass(
+    let undecided_parts: Vec<String> = undecided
+        .iter()
+        .map(|((family, rule, action), ports)| {
+            let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
             format!(
-                "network ACL {} (subnets: {subnets}) lets no internet traffic reach the admin or \
-                 database ports",
-                acl.id
-            ),
-            evidence,
-        )
-    } else {
+                "rule {rule} (action {action:?}) for {} from {}",
+                ports.join(", "),
+                family.world()
+            )
+        })
+        .collect();
+    if !exposed.is_empty() {
         let parts: Vec<String> = exposed
             .iter()
             .map(|((family, rule), ports)| {
@@ -144,12 +181,40 @@ fn grade(acl: &NetworkAcl) -> Verdict {
                 format!("{} from {} (rule {rule})", ports.join(", "), family.world())
             })
             .collect();
+        let also = if undecided_parts.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; entries with an unrecognised action also match: {}",
+                undecided_parts.join("; ")
+            )
+        };
         Verdict::fail(
             format!(
                 "network ACL {} (subnets: {subnets}) allows the internet in on {}; add \
-                 lower-numbered deny entries",
+                 lower-numbered deny entries{also}",
                 acl.id,
                 parts.join("; ")
+            ),
+            evidence,
+        )
+    } else if !undecided_parts.is_empty() {
+        Verdict::manual(
+            format!(
+                "network ACL {} (subnets: {subnets}): the first matching ingress entry for \
+                 internet traffic has a rule action that is neither allow nor deny: {}; check \
+                 in the console what these entries do",
+                acl.id,
+                undecided_parts.join("; ")
+            ),
+            evidence,
+        )
+    } else {
+        Verdict::pass(
+            format!(
+                "network ACL {} (subnets: {subnets}) lets no internet traffic reach the admin or \
+                 database ports",
+                acl.id
             ),
             evidence,
         )
@@ -413,6 +478,74 @@ mod tests {
                 nacl_entry(100, "6", "allow", "0.0.0.0/0", Some((22, 22))),
             ]),
             Status::Fail
+        );
+    }
+
+    #[test]
+    fn manual_when_matching_entry_has_unrecognised_action() {
+        let findings = evaluate(
+            &CHECK,
+            with_acl(vec![nacl_entry(
+                100,
+                "6",
+                "reject",
+                "0.0.0.0/0",
+                Some((22, 22)),
+            )]),
+        );
+        let finding = finding_for(&findings, "acl-x");
+        assert_eq!(finding.status, Status::Manual, "{}", finding.message);
+        assert!(finding.message.contains("rule 100"), "{}", finding.message);
+        // An unrecognised action is not a deny: it does not shield a later allow either.
+        let findings = evaluate(
+            &CHECK,
+            with_acl(vec![
+                nacl_entry(50, "-1", "", "0.0.0.0/0", None),
+                nacl_entry(100, "6", "allow", "0.0.0.0/0", Some((22, 22))),
+            ]),
+        );
+        let finding = finding_for(&findings, "acl-x");
+        assert_eq!(finding.status, Status::Manual, "{}", finding.message);
+        assert!(finding.message.contains("rule 50"), "{}", finding.message);
+    }
+
+    #[test]
+    fn actions_are_case_insensitive_and_earlier_allow_still_fails() {
+        assert_eq!(
+            status(vec![nacl_entry(100, "-1", "DENY", "0.0.0.0/0", None)]),
+            Status::Pass
+        );
+        assert_eq!(
+            status(vec![nacl_entry(
+                100,
+                "6",
+                "Allow",
+                "0.0.0.0/0",
+                Some((22, 22))
+            )]),
+            Status::Fail
+        );
+        // The allow at 50 decides port 22 before the odd entry at 100 is reached.
+        let findings = evaluate(
+            &CHECK,
+            with_acl(vec![
+                nacl_entry(50, "6", "allow", "0.0.0.0/0", Some((22, 22))),
+                nacl_entry(100, "-1", "maybe", "0.0.0.0/0", None),
+            ]),
+        );
+        let finding = finding_for(&findings, "acl-x");
+        assert_eq!(finding.status, Status::Fail, "{}", finding.message);
+        assert!(finding.message.contains("rule 50"), "{}", finding.message);
+    }
+
+    #[test]
+    fn unrecognised_action_on_non_matching_entry_is_ignored() {
+        assert_eq!(
+            status(vec![
+                nacl_entry(50, "17", "weird", "0.0.0.0/0", Some((22, 22))),
+                nacl_entry(60, "6", "weird", "10.0.0.0/8", Some((22, 22))),
+            ]),
+            Status::Pass
         );
     }
 

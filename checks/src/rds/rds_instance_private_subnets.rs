@@ -74,6 +74,15 @@ fn grade(instance: &DbInstance, region: &RegionSnapshot) -> Verdict {
             json!({ "DBSubnetGroup": group_name }),
         );
     };
+    if group.subnet_ids.is_empty() {
+        return Verdict::missing(
+            format!(
+                "DB subnet group {group_name} of {subject} was returned with no subnets (AWS \
+                 never returns a subnet group without subnets), so its subnets cannot be checked"
+            ),
+            json!({ "DBSubnetGroup": group_name, "VpcId": group.vpc_id, "SubnetIds": [] }),
+        );
+    }
     let subnets = match &region.ec2.subnets {
         Source::Collected(subnets) => subnets,
         Source::Failed(failure) => {
@@ -94,25 +103,30 @@ fn grade(instance: &DbInstance, region: &RegionSnapshot) -> Verdict {
     };
     let mut public = Vec::new();
     let mut checked = Vec::new();
+    // Subnets whose routing could not be established: a reason sentence and its evidence.
+    let mut unresolved: Vec<(String, serde_json::Value)> = Vec::new();
     for subnet_id in &group.subnet_ids {
         let Some(subnet) = subnets.iter().find(|s| s.id == *subnet_id) else {
-            return Verdict::missing(
-                format!(
-                    "subnet {subnet_id} of DB subnet group {group_name} was not returned by \
-                     DescribeSubnets"
-                ),
-                json!({ "DBSubnetGroup": group_name, "SubnetId": subnet_id }),
-            );
+            unresolved.push((
+                format!("subnet {subnet_id} was not returned by DescribeSubnets"),
+                json!({ "SubnetId": subnet_id, "Reason": "not returned by DescribeSubnets" }),
+            ));
+            continue;
         };
         let Some(table) = route_table_for_subnet(subnet, tables) else {
-            return Verdict::missing(
+            unresolved.push((
                 format!(
-                    "no route table governs subnet {subnet_id} of DB subnet group {group_name} \
-                     (no explicit association and no main table for {} was returned)",
+                    "no route table governs subnet {subnet_id} (no explicit association and no \
+                     main table for {} was returned)",
                     subnet.vpc_id
                 ),
-                json!({ "DBSubnetGroup": group_name, "SubnetId": subnet_id, "VpcId": subnet.vpc_id }),
-            );
+                json!({
+                    "SubnetId": subnet_id,
+                    "VpcId": subnet.vpc_id,
+                    "Reason": "no governing route table returned",
+                }),
+            ));
+            continue;
         };
         let igw = internet_gateway_route(table);
         checked.push(json!({
@@ -130,21 +144,43 @@ fn grade(instance: &DbInstance, region: &RegionSnapshot) -> Verdict {
             ));
         }
     }
-    let evidence =
+    let unresolved_reasons: Vec<&str> = unresolved.iter().map(|(r, _)| r.as_str()).collect();
+    let mut evidence =
         json!({ "DBSubnetGroup": group_name, "VpcId": group.vpc_id, "Subnets": checked });
-    if public.is_empty() {
-        Verdict::pass(
+    if !unresolved.is_empty() {
+        evidence["UnresolvedSubnets"] =
+            serde_json::Value::Array(unresolved.iter().map(|(_, e)| e.clone()).collect());
+    }
+    if !public.is_empty() {
+        // One proven public subnet already violates the requirement, whatever the others are.
+        let also = if unresolved.is_empty() {
+            String::new()
+        } else {
             format!(
-                "{subject}: every subnet of DB subnet group {group_name} is private (no route to \
-                 an internet gateway)"
+                "; in addition, {} of DB subnet group {group_name} could not be checked",
+                unresolved_reasons.join("; ")
+            )
+        };
+        Verdict::fail(
+            format!(
+                "{subject}: DB subnet group {group_name} includes public subnet(s) {}{also}",
+                public.join(", ")
+            ),
+            evidence,
+        )
+    } else if !unresolved.is_empty() {
+        Verdict::missing(
+            format!(
+                "{subject}: DB subnet group {group_name} cannot be proven private: {}",
+                unresolved_reasons.join("; ")
             ),
             evidence,
         )
     } else {
-        Verdict::fail(
+        Verdict::pass(
             format!(
-                "{subject}: DB subnet group {group_name} includes public subnet(s) {}",
-                public.join(", ")
+                "{subject}: every subnet of DB subnet group {group_name} is private (no route to \
+                 an internet gateway)"
             ),
             evidence,
         )
@@ -388,6 +424,69 @@ mod tests {
         assert_eq!(
             status_of(&evaluate(&CHECK, region), "pg-solo"),
             Status::Error
+        );
+    }
+
+    #[test]
+    fn error_when_subnet_group_has_no_subnets() {
+        let mut region = db_region();
+        region.rds.subnet_groups = Source::Collected(vec![DbSubnetGroup {
+            name: "private".into(),
+            vpc_id: Some("vpc-1".into()),
+            subnet_ids: vec![],
+        }]);
+        let findings = evaluate(&CHECK, region);
+        let finding = finding_for(&findings, "pg-solo");
+        assert_eq!(finding.status, Status::Error);
+        assert!(
+            finding.message.contains("no subnets"),
+            "{}",
+            finding.message
+        );
+    }
+
+    #[test]
+    fn fail_when_one_subnet_public_even_if_another_is_unresolved() {
+        // subnet-db-b is public (explicit igw table); subnet-db-a is not returned at all.
+        let mut region = db_region();
+        set_tables(&mut region, |t| t[1].subnet_ids.push("subnet-db-b".into()));
+        if let Source::Collected(subnets) = &mut region.ec2.subnets {
+            subnets.retain(|s| s.id != "subnet-db-a");
+        }
+        let findings = evaluate(&CHECK, region);
+        let finding = finding_for(&findings, "pg-solo");
+        assert_eq!(finding.status, Status::Fail);
+        assert!(
+            finding.message.contains("subnet-db-b"),
+            "{}",
+            finding.message
+        );
+        assert!(
+            finding.message.contains("subnet-db-a"),
+            "{}",
+            finding.message
+        );
+        assert_eq!(
+            finding.evidence["UnresolvedSubnets"][0]["SubnetId"],
+            "subnet-db-a"
+        );
+    }
+
+    #[test]
+    fn error_when_unresolved_subnet_comes_before_a_private_one() {
+        // The unresolved subnet is first in the group; the private second one must not turn it
+        // into a pass.
+        let mut region = db_region();
+        if let Source::Collected(subnets) = &mut region.ec2.subnets {
+            subnets.retain(|s| s.id != "subnet-db-a");
+        }
+        let findings = evaluate(&CHECK, region);
+        let finding = finding_for(&findings, "pg-solo");
+        assert_eq!(finding.status, Status::Error);
+        assert!(
+            finding.message.contains("subnet-db-a"),
+            "{}",
+            finding.message
         );
     }
 
