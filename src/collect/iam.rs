@@ -176,6 +176,22 @@ pub fn parse_credential_report(csv_text: &[u8]) -> Result<Vec<CredentialReportRo
         .flexible(true)
         .from_reader(csv_text);
     let headers = reader.headers().map_err(|e| e.to_string())?.clone();
+    // A report without these columns cannot say who has which credential: not evidence.
+    const REQUIRED: [&str; 10] = [
+        "user",
+        "arn",
+        "password_enabled",
+        "password_last_used",
+        "mfa_active",
+        "access_key_1_active",
+        "access_key_1_last_rotated",
+        "access_key_2_active",
+        "access_key_2_last_rotated",
+        "user_creation_time",
+    ];
+    if let Some(missing) = REQUIRED.iter().find(|c| !headers.iter().any(|h| h == **c)) {
+        return Err(format!("the credential report has no `{missing}` column"));
+    }
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| e.to_string())?;
@@ -284,6 +300,32 @@ async fn password_policy(c: &GlobalClients) -> Source<Option<PasswordPolicy>> {
     }
 }
 
+/// GetAccountSummary; a summary without the root MFA / root key entries is not evidence.
+async fn account_summary(c: &GlobalClients) -> Source<AccountSummary> {
+    let answer = c.limiter.run(c.iam.get_account_summary().send()).await;
+    let values = source(answer, "iam", "GetAccountSummary", &c.region, |out| {
+        let value = |key: sdk::SummaryKeyType| out.summary_map().and_then(|m| m.get(&key)).copied();
+        (
+            value(sdk::SummaryKeyType::AccountMfaEnabled),
+            value(sdk::SummaryKeyType::AccountAccessKeysPresent),
+        )
+    });
+    match values {
+        Source::Collected((Some(mfa), Some(keys))) => Source::Collected(AccountSummary {
+            account_mfa_enabled: mfa > 0,
+            account_access_keys_present: keys > 0,
+        }),
+        Source::Collected(_) => Source::Failed(Failure::new(
+            "iam",
+            "GetAccountSummary",
+            &c.region,
+            "IncompleteResponse",
+            "the summary lacks AccountMFAEnabled or AccountAccessKeysPresent",
+        )),
+        Source::Failed(failure) => Source::Failed(failure),
+    }
+}
+
 async fn service_control_policies(c: &GlobalClients) -> Source<Vec<ServiceControlPolicy>> {
     let region = c.region.as_str();
     let pages = c
@@ -353,23 +395,7 @@ pub async fn collect(c: &GlobalClients) -> GlobalSnapshot {
         authorization(c),
         credential_report(c),
         password_policy(c),
-        c.limiter.run(async {
-            let r = c.iam.get_account_summary().send().await;
-            source(r, "iam", "GetAccountSummary", region, |out| {
-                let value = |key: sdk::SummaryKeyType| {
-                    out.summary_map()
-                        .and_then(|m| m.get(&key))
-                        .copied()
-                        .unwrap_or(0)
-                };
-                AccountSummary {
-                    account_mfa_enabled: value(sdk::SummaryKeyType::AccountMfaEnabled) > 0,
-                    account_access_keys_present: value(
-                        sdk::SummaryKeyType::AccountAccessKeysPresent,
-                    ) > 0,
-                }
-            })
-        }),
+        account_summary(c),
         c.limiter.run(async {
             let r = c.iam.list_saml_providers().send().await;
             source(r, "iam", "ListSAMLProviders", region, |out| {
@@ -453,6 +479,13 @@ alice,arn:aws:iam::1:user/alice,2025-01-01T00:00:00+00:00,true,no_information,20
         assert_eq!(alice.password_last_used, None);
         assert!(alice.access_keys[0].active && alice.access_keys[0].last_used.is_none());
         assert!(alice.access_keys[0].last_rotated.is_some());
+    }
+
+    #[test]
+    fn a_report_missing_a_required_column_is_rejected() {
+        let err = parse_credential_report(b"user,arn\nalice,arn:aws:iam::1:user/alice\n")
+            .expect_err("rejected");
+        assert!(err.contains("password_enabled"), "{err}");
     }
 
     #[test]
