@@ -121,3 +121,38 @@ fn readme_policy_matches_the_policy_command() {
         "README policy is stale: paste `hipaa-audit policy`"
     );
 }
+
+#[test]
+fn demo_runs_the_real_scan_and_exits_0() {
+    let output = isolated_cmd()
+        .args(["demo", "--quiet"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        summary.contains(" pass, ") && summary.contains("2 region(s)"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn demo_without_moto_says_how_to_install_it() {
+    let empty = tempfile::tempdir().expect("dir");
+    let output = isolated_cmd()
+        .env("PATH", empty.path())
+        .args(["demo", "--quiet"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("python3 -m pip install 'moto[server]'"),
+        "{stderr}"
+    );
+}
