@@ -42,6 +42,18 @@ pub struct RegionClients {
     pub limiter: Limiter,
 }
 
+/// Builds an SDK client from a config, with the scan's call counter attached (every client of a
+/// scan counts into the same counter).
+macro_rules! client {
+    ($sdk:ident, $config:expr, $counter:expr) => {
+        $sdk::Client::from_conf(
+            $sdk::config::Builder::from($config)
+                .interceptor($counter.clone())
+                .build(),
+        )
+    };
+}
+
 /// Turns an SDK answer into a snapshot source, mapping errors through [`aws::failure`].
 pub fn source<T, U, E>(
     result: Result<T, SdkError<E, HttpResponse>>,
@@ -138,20 +150,11 @@ pub async fn collect(options: &AwsOptions, identity: &Identity, plan: &ScanPlan)
     let home = plan.regions.first().cloned().unwrap_or_default();
     let global = async {
         let config = aws::sdk_config(options, Some(&home)).await;
-        macro_rules! client {
-            ($sdk:ident) => {
-                $sdk::Client::from_conf(
-                    $sdk::config::Builder::from(&config)
-                        .interceptor(counter.clone())
-                        .build(),
-                )
-            };
-        }
         let clients = iam::GlobalClients {
             region: home.clone(),
-            iam: client!(aws_sdk_iam),
-            organizations: client!(aws_sdk_organizations),
-            sso_admin: client!(aws_sdk_ssoadmin),
+            iam: client!(aws_sdk_iam, &config, &counter),
+            organizations: client!(aws_sdk_organizations, &config, &counter),
+            sso_admin: client!(aws_sdk_ssoadmin, &config, &counter),
             limiter: limiter.clone(),
         };
         let global = iam::collect(&clients).await;
@@ -162,23 +165,13 @@ pub async fn collect(options: &AwsOptions, identity: &Identity, plan: &ScanPlan)
         let (counter, limiter, progress) = (counter.clone(), limiter.clone(), &progress);
         async move {
             let config = aws::sdk_config(options, Some(region)).await;
-            // Every client shares the scan's call counter.
-            macro_rules! client {
-                ($sdk:ident) => {
-                    $sdk::Client::from_conf(
-                        $sdk::config::Builder::from(&config)
-                            .interceptor(counter.clone())
-                            .build(),
-                    )
-                };
-            }
             let clients = RegionClients {
                 region: region.clone(),
-                rds: client!(aws_sdk_rds),
-                ec2: client!(aws_sdk_ec2),
-                kms: client!(aws_sdk_kms),
-                elbv2: client!(aws_sdk_elasticloadbalancingv2),
-                elb: client!(aws_sdk_elasticloadbalancing),
+                rds: client!(aws_sdk_rds, &config, &counter),
+                ec2: client!(aws_sdk_ec2, &config, &counter),
+                kms: client!(aws_sdk_kms, &config, &counter),
+                elbv2: client!(aws_sdk_elasticloadbalancingv2, &config, &counter),
+                elb: client!(aws_sdk_elasticloadbalancing, &config, &counter),
                 limiter,
             };
             let (rds, ec2, elb) = tokio::join!(
