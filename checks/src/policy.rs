@@ -67,30 +67,10 @@ pub const RDS_CREATE_ACTIONS: [&str; 2] = ["rds:CreateDBCluster", "rds:CreateDBI
 /// Decodes `%XX` escapes (RFC 3986; `+` stays a plus). A `%` not followed by two hex digits is
 /// kept as written.
 pub fn percent_decode(text: &str) -> Result<String, PolicyError> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex_value(bytes[i + 1]), hex_value(bytes[i + 2])) {
-                out.push(hi * 16 + lo);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).map_err(|_| PolicyError::Encoding)
-}
-
-fn hex_value(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
-        _ => None,
-    }
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8()
+        .map(|decoded| decoded.into_owned())
+        .map_err(|_| PolicyError::Encoding)
 }
 
 /// Parses a policy document, percent-decoding it first when it starts with `%`.
