@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::Config;
+use crate::eligible::EligibleServices;
 use crate::finding::{BaaRule, Finding, Severity, Status};
 use crate::snapshot::{Failure, Snapshot};
 
@@ -61,6 +62,8 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// The time the grade is for (dates such as certificate expiry compare against it).
     pub now: Timestamp,
+    /// The HIPAA-eligible services list in force (embedded, or `--eligible-services FILE`).
+    pub eligible: &'a EligibleServices,
 }
 
 /// A check: its metadata and the pure function that grades a snapshot.

@@ -6,12 +6,15 @@
 
 #![warn(missing_docs)]
 
+pub mod baa;
 pub mod catalog;
 pub mod compute;
 pub mod config;
 pub mod elb;
+pub mod eligible;
 pub mod finding;
 pub mod iam;
+pub mod logging;
 pub mod network;
 pub mod policy;
 pub mod rds;

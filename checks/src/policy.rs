@@ -1,5 +1,5 @@
-//! IAM policy documents (identity policies and SCPs): a small model of the policy grammar and the
-//! few questions the checks ask of it.
+//! IAM policy documents (identity policies, SCPs and S3 bucket policies): a small model of the
+//! policy grammar and the few questions the checks ask of it.
 //!
 //! Documents arrive as JSON text, normally already URL-decoded by the collector; a text that
 //! still starts with `%` is percent-decoded first. `Statement` may be one object or an array;
@@ -48,6 +48,10 @@ pub struct Statement {
     pub resource: Option<Vec<String>>,
     /// NotResource patterns.
     pub not_resource: Option<Vec<String>>,
+    /// Principal as written (resource policies only: `"*"`, `{"AWS": ...}`, `{"Service": ...}`).
+    pub principal: Option<Value>,
+    /// NotPrincipal as written (resource policies only).
+    pub not_principal: Option<Value>,
     /// Condition block as written (`{operator: {key: value}}`).
     pub condition: Option<Value>,
 }
@@ -150,6 +154,8 @@ fn parse_statement(value: &Value) -> Result<Statement, PolicyError> {
         not_action: string_list(map, "NotAction")?,
         resource: string_list(map, "Resource")?,
         not_resource: string_list(map, "NotResource")?,
+        principal: element(map, "Principal").cloned(),
+        not_principal: element(map, "NotPrincipal").cloned(),
         condition: element(map, "Condition").cloned(),
     })
 }
@@ -266,7 +272,7 @@ impl Statement {
     /// `rds:StorageEncrypted` = false (string `"false"` or JSON `false`; operator and key names
     /// compare case-insensitively).
     pub fn denies_when_unencrypted(&self) -> bool {
-        self.effect == Effect::Deny && self.condition.as_ref().is_some_and(storage_encrypted_false)
+        self.effect == Effect::Deny && self.bool_condition_false("rds:StorageEncrypted")
     }
 
     /// Which of [`RDS_CREATE_ACTIONS`] this statement denies when storage is not encrypted,
@@ -294,6 +300,12 @@ impl Statement {
 
     /// Condition keys other than `rds:StorageEncrypted` (`Operator:key`), which narrow a deny.
     pub fn other_condition_keys(&self) -> Vec<String> {
+        self.condition_keys_except(&["rds:StorageEncrypted"])
+    }
+
+    /// Condition keys (`Operator:key`) other than those in `expected` (compared
+    /// case-insensitively); a malformed operator block is listed by its operator name.
+    pub fn condition_keys_except(&self, expected: &[&str]) -> Vec<String> {
         let Some(Value::Object(operators)) = &self.condition else {
             return Vec::new();
         };
@@ -302,29 +314,110 @@ impl Statement {
             .flat_map(|(operator, keys)| match keys {
                 Value::Object(keys) => keys
                     .keys()
-                    .filter(|k| !k.eq_ignore_ascii_case("rds:StorageEncrypted"))
+                    .filter(|k| !expected.iter().any(|e| k.eq_ignore_ascii_case(e)))
                     .map(|k| format!("{operator}:{k}"))
                     .collect::<Vec<_>>(),
                 _ => vec![operator.clone()],
             })
             .collect()
     }
+
+    /// True when the Condition holds `Bool` or `BoolIfExists` `key` = false (string `"false"`
+    /// or JSON `false`, alone or in a list; operator and key names compare case-insensitively).
+    pub fn bool_condition_false(&self, key: &str) -> bool {
+        self.condition_values(&["Bool", "BoolIfExists"], key)
+            .into_iter()
+            .any(is_false)
+    }
+
+    /// The values a Condition gives `key` under any of the `operators` (case-insensitive).
+    pub fn condition_values(&self, operators: &[&str], key: &str) -> Vec<&Value> {
+        let Some(Value::Object(blocks)) = &self.condition else {
+            return Vec::new();
+        };
+        blocks
+            .iter()
+            .filter(|(op, _)| operators.iter().any(|o| op.eq_ignore_ascii_case(o)))
+            .filter_map(|(_, keys)| keys.as_object())
+            .flat_map(|keys| keys.iter())
+            .filter(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, value)| value)
+            .collect()
+    }
+
+    /// True when the statement has a Condition with at least one operator.
+    pub fn is_conditioned(&self) -> bool {
+        self.condition
+            .as_ref()
+            .is_some_and(|c| c.as_object().is_none_or(|map| !map.is_empty()))
+    }
+
+    /// True when Principal names everyone: `"*"`, or `{"AWS": "*"}` (alone or in a list).
+    pub fn principal_is_everyone(&self) -> bool {
+        self.principal.as_ref().is_some_and(is_everyone)
+    }
+
+    /// True for a statement that lets anyone in: `Allow` to Principal everyone (or to any
+    /// NotPrincipal, i.e. everyone but a few) without a Condition.
+    pub fn allows_anyone(&self) -> bool {
+        self.effect == Effect::Allow
+            && (self.principal_is_everyone() || self.not_principal.is_some())
+            && !self.is_conditioned()
+    }
+
+    /// True when the statement covers every action of `service` (`s3`): an Action pattern
+    /// `*`, `*:*` or `<service>:*`, or a NotAction list none of whose patterns can match an
+    /// action of that service.
+    pub fn covers_every_action_of(&self, service: &str) -> bool {
+        let service = service.to_ascii_lowercase();
+        if let Some(patterns) = &self.action {
+            return patterns.iter().any(|p| {
+                let p = p.trim().to_ascii_lowercase();
+                is_every_action(&p) || p == format!("{service}:*")
+            });
+        }
+        if let Some(patterns) = &self.not_action {
+            return !patterns.iter().any(|p| {
+                let p = p.trim().to_ascii_lowercase();
+                let service_part = p.split_once(':').map_or(p.as_str(), |(s, _)| s);
+                wildcard_match(service_part, &service)
+            });
+        }
+        false
+    }
+
+    /// How a report names the statement: its Sid, else its 1-based position in the document.
+    pub fn label(&self, index: usize) -> String {
+        match self.sid.as_deref().map(str::trim) {
+            Some(sid) if !sid.is_empty() => sid.to_owned(),
+            _ => format!("statement {}", index + 1),
+        }
+    }
 }
 
-/// `{ "Bool" | "BoolIfExists": { "rds:StorageEncrypted": "false" | false | [...] } }`.
-fn storage_encrypted_false(condition: &Value) -> bool {
-    let Value::Object(operators) = condition else {
-        return false;
-    };
-    operators
+/// The statements of a resource policy (an S3 bucket policy) that allow anyone: Effect Allow,
+/// Principal `"*"` or `{"AWS": "*"}` (or any NotPrincipal), and no Condition; labelled by Sid,
+/// else by position.
+pub fn public_statements(text: &str) -> Result<Vec<String>, PolicyError> {
+    Ok(statements(text)?
         .iter()
-        .filter(|(op, _)| {
-            op.eq_ignore_ascii_case("Bool") || op.eq_ignore_ascii_case("BoolIfExists")
-        })
-        .filter_map(|(_, keys)| keys.as_object())
-        .flat_map(|keys| keys.iter())
-        .filter(|(key, _)| key.eq_ignore_ascii_case("rds:StorageEncrypted"))
-        .any(|(_, value)| is_false(value))
+        .enumerate()
+        .filter(|(_, s)| s.allows_anyone())
+        .map(|(index, s)| s.label(index))
+        .collect())
+}
+
+/// `"*"`, or an object whose `AWS` member is `"*"` or a list holding `"*"`.
+fn is_everyone(principal: &Value) -> bool {
+    let star = |v: &Value| v.as_str().is_some_and(|s| s.trim() == "*");
+    match principal {
+        Value::String(_) => star(principal),
+        Value::Object(map) => element(map, "AWS").is_some_and(|aws| match aws {
+            Value::Array(items) => items.iter().any(star),
+            other => star(other),
+        }),
+        _ => false,
+    }
 }
 
 fn is_false(value: &Value) -> bool {
@@ -591,5 +684,76 @@ mod tests {
             s.other_condition_keys(),
             vec!["StringNotLike:aws:PrincipalArn"]
         );
+    }
+
+    #[test]
+    fn principals_and_public_statements() {
+        let doc = r#"{"Statement":[
+            {"Sid":"Open","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"},
+            {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::1:root","*"]},"Action":"s3:*"},
+            {"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::1:root"},"Action":"s3:*"},
+            {"Effect":"Allow","Principal":"*","Action":"s3:*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}},
+            {"Effect":"Allow","Principal":"*","Action":"s3:*","Condition":{}},
+            {"Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject"},
+            {"Effect":"Deny","Principal":"*","Action":"s3:*"}
+        ]}"#;
+        assert_eq!(
+            public_statements(doc),
+            Ok(vec![
+                "Open".to_owned(),
+                "statement 2".to_owned(),
+                "statement 3".to_owned(),
+                "statement 5".to_owned(),
+            ])
+        );
+        assert!(public_statements("not json").is_err());
+        let s = one(r#"{"Statement":{"Effect":"Deny","principal":{"aws":"*"},"Action":"s3:*"}}"#);
+        assert!(s.principal_is_everyone());
+    }
+
+    #[test]
+    fn every_action_of_a_service() {
+        let covers = |text: &str| one(text).covers_every_action_of("s3");
+        assert!(covers(r#"{"Statement":{"Effect":"Deny","Action":"s3:*"}}"#));
+        assert!(covers(
+            r#"{"Statement":{"Effect":"Deny","Action":["S3:*"]}}"#
+        ));
+        assert!(covers(r#"{"Statement":{"Effect":"Deny","Action":"*"}}"#));
+        assert!(covers(
+            r#"{"Statement":{"Effect":"Deny","NotAction":"iam:*"}}"#
+        ));
+        assert!(!covers(
+            r#"{"Statement":{"Effect":"Deny","Action":["s3:GetObject","s3:PutObject"]}}"#
+        ));
+        assert!(!covers(
+            r#"{"Statement":{"Effect":"Deny","Action":"s3:Get*"}}"#
+        ));
+        assert!(!covers(
+            r#"{"Statement":{"Effect":"Deny","NotAction":"s3:ListBucket"}}"#
+        ));
+        assert!(!covers(
+            r#"{"Statement":{"Effect":"Deny","NotAction":"s*:*"}}"#
+        ));
+    }
+
+    #[test]
+    fn condition_helpers() {
+        let s = one(
+            r#"{"Statement":{"Effect":"Deny","Action":"s3:*","Condition":{
+                "BoolIfExists":{"aws:SecureTransport":[false]},
+                "NumericLessThan":{"s3:TlsVersion":"1.2"}}}}"#,
+        );
+        assert!(s.bool_condition_false("AWS:securetransport"));
+        assert!(!s.bool_condition_false("rds:StorageEncrypted"));
+        assert_eq!(
+            s.condition_values(&["numericlessthan"], "s3:TlsVersion"),
+            vec![&Value::String("1.2".into())]
+        );
+        assert_eq!(
+            s.condition_keys_except(&["aws:SecureTransport"]),
+            vec!["NumericLessThan:s3:TlsVersion"]
+        );
+        assert!(s.is_conditioned());
+        assert_eq!(s.label(2), "statement 3");
     }
 }

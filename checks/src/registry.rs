@@ -3,7 +3,7 @@
 use crate::catalog::{Check, Context};
 use crate::finding::{sort_findings, Finding};
 use crate::rds;
-use crate::{compute, elb, iam, network};
+use crate::{baa, compute, elb, iam, logging, network};
 
 /// Every check the tool runs, in catalog order (as in the spec's tables).
 pub const ALL: &[Check] = &[
@@ -25,6 +25,8 @@ pub const ALL: &[Check] = &[
     rds::rds_cluster_sg_app_only::CHECK,
     rds::rds_snapshot_encrypted::CHECK,
     rds::rds_snapshot_not_public::CHECK,
+    rds::rds_plaintext_connection_alarm::CHECK,
+    rds::rds_guardduty_protection::CHECK,
     rds::rds_deny_unencrypted_create::CHECK,
     network::ec2_sg_world_admin_ports::CHECK,
     network::ec2_sg_world_db_ports::CHECK,
@@ -36,6 +38,24 @@ pub const ALL: &[Check] = &[
     network::vpc_default_vpc_unused::CHECK,
     elb::elb_listener_tls::CHECK,
     elb::elb_tls_policy::CHECK,
+    logging::cloudtrail_multi_region::CHECK,
+    logging::cloudtrail_log_validation::CHECK,
+    logging::cloudtrail_kms::CHECK,
+    logging::cloudtrail_cloudwatch::CHECK,
+    logging::cloudtrail_bucket_protected::CHECK,
+    logging::config_recorder_on::CHECK,
+    logging::config_required_rules::CHECK,
+    logging::config_rules_compliant::CHECK,
+    logging::cw_alarm_unauthorized_api::CHECK,
+    logging::cw_alarm_console_login_failures::CHECK,
+    logging::cw_alarm_console_no_mfa::CHECK,
+    logging::cw_alarm_root_usage::CHECK,
+    logging::cw_alarm_iam_changes::CHECK,
+    logging::cw_alarm_access_key_created::CHECK,
+    logging::cw_alarm_cloudtrail_changes::CHECK,
+    logging::cw_alarm_sg_changes::CHECK,
+    logging::cw_alarm_nacl_changes::CHECK,
+    logging::guardduty_enabled::CHECK,
     compute::ec2_ebs_default_encryption::CHECK,
     compute::ec2_volume_encrypted::CHECK,
     compute::ec2_instance_required_tags::CHECK,
@@ -48,6 +68,14 @@ pub const ALL: &[Check] = &[
     iam::iam_no_admin_star::CHECK,
     iam::iam_user_no_direct_policies::CHECK,
     iam::iam_federation::CHECK,
+    baa::baa_accepted::CHECK,
+    baa::phi_services_eligible::CHECK,
+    baa::s3_bucket_encrypted::CHECK,
+    baa::s3_bucket_tls_only::CHECK,
+    baa::s3_bucket_not_public::CHECK,
+    baa::dynamodb_table_cmk::CHECK,
+    baa::sqs_queue_encrypted::CHECK,
+    baa::sns_topic_encrypted::CHECK,
 ];
 
 /// Looks a check up by id.

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Finding, Severity, Status};
-use crate::reference;
 use crate::snapshot::{Failure, Snapshot};
 
 /// Version of the report format.
@@ -139,7 +138,13 @@ impl Summary {
 
 impl Report {
     /// Builds the report for graded findings of a snapshot.
-    pub fn new(snapshot: &Snapshot, findings: Vec<Finding>, tool_version: &str) -> Report {
+    /// `eligible_as_of` is the date of the eligible-services list the grade used.
+    pub fn new(
+        snapshot: &Snapshot,
+        findings: Vec<Finding>,
+        tool_version: &str,
+        eligible_as_of: &str,
+    ) -> Report {
         let started = snapshot.started_at;
         Report {
             schema_version: REPORT_SCHEMA_VERSION,
@@ -157,7 +162,7 @@ impl Report {
                 finished_at: snapshot.finished_at.to_string(),
                 accounts: vec![snapshot.account_id.clone()],
                 regions: snapshot.regions.keys().cloned().collect(),
-                eligible_services_as_of: reference::eligible_services_as_of().to_owned(),
+                eligible_services_as_of: eligible_as_of.to_owned(),
             },
             summary: Summary::of(&findings),
             findings,

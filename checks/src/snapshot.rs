@@ -125,6 +125,28 @@ pub struct GlobalSnapshot {
     pub service_control_policies: Source<Vec<ServiceControlPolicy>>,
     /// sso-admin ListInstances: IAM Identity Center instances (ARNs).
     pub identity_center_instances: Source<Vec<String>>,
+    /// S3 buckets of the account and their protection settings.
+    pub s3: S3Snapshot,
+    /// AWS Artifact ListCustomerAgreements: the agreements (BAA) the account accepted.
+    pub artifact_agreements: Source<Vec<CustomerAgreement>>,
+}
+
+/// An agreement accepted in AWS Artifact.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerAgreement {
+    /// Name (`AWS Business Associate Addendum`).
+    pub name: String,
+    /// Arn of the customer agreement.
+    pub arn: Option<String>,
+    /// State: `ACTIVE`, `CUSTOMER_TERMINATED`, `AWS_TERMINATED`.
+    pub state: String,
+    /// Type: `DEFAULT`, `CUSTOM`, `MODIFIED`.
+    pub agreement_type: Option<String>,
+    /// OrganizationArn when accepted for a whole organization.
+    pub organization_arn: Option<String>,
+    /// EffectiveStart.
+    pub effective_start: Option<Timestamp>,
 }
 
 /// IAM evidence for the account.
@@ -295,6 +317,74 @@ pub struct RegionSnapshot {
     pub kms: KmsSnapshot,
     /// Load balancer evidence.
     pub elb: ElbSnapshot,
+    /// CloudTrail trails that apply to this region.
+    pub cloudtrail: CloudTrailSnapshot,
+    /// AWS Config recorders, rules and rule compliance.
+    pub config_service: ConfigServiceSnapshot,
+    /// CloudWatch Logs metric filters.
+    pub logs: LogsSnapshot,
+    /// CloudWatch metric alarms.
+    pub cloudwatch: CloudWatchSnapshot,
+    /// GuardDuty detectors.
+    pub guardduty: GuardDutySnapshot,
+    /// Resource Groups Tagging API GetResources: every tagged resource of the region.
+    pub tagged_resources: Source<Vec<TaggedResource>>,
+    /// DynamoDB tables (ListTables + DescribeTable).
+    pub dynamodb_tables: Source<Vec<DynamoTable>>,
+    /// SQS queues (ListQueues + GetQueueAttributes).
+    pub sqs_queues: Source<Vec<SqsQueue>>,
+    /// SNS topics (ListTopics + GetTopicAttributes).
+    pub sns_topics: Source<Vec<SnsTopic>>,
+}
+
+/// A resource and its tags, from the Resource Groups Tagging API.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaggedResource {
+    /// ResourceARN.
+    pub arn: String,
+    /// Tags (key -> value).
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A DynamoDB table's encryption.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DynamoTable {
+    /// TableName.
+    pub name: String,
+    /// TableArn.
+    pub arn: String,
+    /// SSEDescription.SSEType (`KMS`; absent = encrypted with an AWS owned key).
+    pub sse_type: Option<String>,
+    /// SSEDescription.Status (`ENABLED`, `UPDATING`, ...).
+    pub sse_status: Option<String>,
+    /// SSEDescription.KMSMasterKeyArn.
+    pub kms_key_arn: Option<String>,
+}
+
+/// An SQS queue's encryption attributes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SqsQueue {
+    /// QueueUrl.
+    pub url: String,
+    /// QueueArn.
+    pub arn: String,
+    /// SqsManagedSseEnabled.
+    pub sqs_managed_sse: bool,
+    /// KmsMasterKeyId.
+    pub kms_master_key_id: Option<String>,
+}
+
+/// An SNS topic's encryption attribute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnsTopic {
+    /// TopicArn.
+    pub arn: String,
+    /// KmsMasterKeyId.
+    pub kms_master_key_id: Option<String>,
 }
 
 /// RDS evidence for one region.
@@ -765,6 +855,350 @@ pub struct KmsKey {
     pub key_state: String,
 }
 
+/// CloudTrail evidence for one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudTrailSnapshot {
+    /// DescribeTrails(includeShadowTrails=true): the trails homed here plus the multi-region and
+    /// organization trails that also apply here ("shadow" copies).
+    pub trails: Source<Vec<Trail>>,
+}
+
+/// One trail from DescribeTrails, with its status and event selectors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trail {
+    /// Name.
+    pub name: String,
+    /// TrailARN.
+    pub arn: String,
+    /// HomeRegion: where the trail was created and where its selectors can be read.
+    pub home_region: String,
+    /// IsMultiRegionTrail.
+    pub is_multi_region: bool,
+    /// IsOrganizationTrail (created in the management account for every member).
+    pub is_organization_trail: bool,
+    /// LogFileValidationEnabled.
+    pub log_file_validation_enabled: bool,
+    /// KmsKeyId (a key ARN) when the logs are encrypted with SSE-KMS.
+    pub kms_key_id: Option<String>,
+    /// S3BucketName the logs are delivered to.
+    pub s3_bucket_name: Option<String>,
+    /// CloudWatchLogsLogGroupArn the trail also delivers to.
+    pub cloud_watch_logs_log_group_arn: Option<String>,
+    /// GetTrailStatus; `None` on a shadow copy whose home region's copy carries it.
+    pub status: Option<Source<TrailStatus>>,
+    /// GetEventSelectors (home region only); `None` on a shadow copy, as for `status`.
+    pub event_selectors: Option<Source<EventSelectors>>,
+}
+
+/// GetTrailStatus.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrailStatus {
+    /// IsLogging.
+    pub is_logging: bool,
+    /// LatestDeliveryError, when the last delivery to S3 failed.
+    pub latest_delivery_error: Option<String>,
+}
+
+/// GetEventSelectors: basic or advanced selectors (a trail has one kind or the other).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSelectors {
+    /// EventSelectors.
+    pub basic: Vec<BasicEventSelector>,
+    /// AdvancedEventSelectors.
+    pub advanced: Vec<AdvancedEventSelector>,
+}
+
+/// One basic event selector.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasicEventSelector {
+    /// ReadWriteType: `ReadOnly`, `WriteOnly` or `All` (AWS's default is `All`).
+    pub read_write_type: Option<String>,
+    /// IncludeManagementEvents (AWS's default is true).
+    pub include_management_events: Option<bool>,
+    /// ExcludeManagementEventSources (`kms.amazonaws.com`, `rdsdata.amazonaws.com`).
+    pub exclude_management_event_sources: Vec<String>,
+}
+
+/// One advanced event selector.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdvancedEventSelector {
+    /// Name.
+    pub name: Option<String>,
+    /// FieldSelectors: all must match (AND).
+    pub field_selectors: Vec<AdvancedFieldSelector>,
+}
+
+/// One field condition of an advanced event selector.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdvancedFieldSelector {
+    /// Field (`eventCategory`, `readOnly`, `eventSource`, ...).
+    pub field: String,
+    /// Equals.
+    pub equals: Vec<String>,
+    /// NotEquals.
+    pub not_equals: Vec<String>,
+    /// StartsWith.
+    pub starts_with: Vec<String>,
+    /// NotStartsWith.
+    pub not_starts_with: Vec<String>,
+    /// EndsWith.
+    pub ends_with: Vec<String>,
+    /// NotEndsWith.
+    pub not_ends_with: Vec<String>,
+}
+
+/// AWS Config evidence for one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigServiceSnapshot {
+    /// DescribeConfigurationRecorders.
+    pub recorders: Source<Vec<ConfigRecorder>>,
+    /// DescribeConfigurationRecorderStatus.
+    pub recorder_statuses: Source<Vec<ConfigRecorderStatus>>,
+    /// DescribeConfigRules (all pages).
+    pub rules: Source<Vec<ConfigRule>>,
+    /// DescribeComplianceByConfigRule (all pages).
+    pub compliance: Source<Vec<ConfigRuleCompliance>>,
+    /// GetDiscoveredResourceCounts (all pages), read only when a recorder exists (`None`
+    /// otherwise): resource type (`AWS::S3::Bucket`) -> count.
+    pub discovered_resource_counts: Option<Source<BTreeMap<String, i64>>>,
+}
+
+/// A configuration recorder and what it records.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigRecorder {
+    /// Name.
+    pub name: String,
+    /// RecordingGroup.AllSupported.
+    pub all_supported: bool,
+    /// RecordingGroup.IncludeGlobalResourceTypes.
+    pub include_global_resource_types: bool,
+    /// RecordingGroup.RecordingStrategy.UseOnly (`ALL_SUPPORTED_RESOURCE_TYPES`,
+    /// `EXCLUSION_BY_RESOURCE_TYPES`, `INCLUSION_BY_RESOURCE_TYPES`).
+    pub recording_strategy: Option<String>,
+    /// RecordingGroup.ExclusionByResourceTypes.ResourceTypes.
+    pub excluded_resource_types: Vec<String>,
+    /// RecordingGroup.ResourceTypes (the inclusion list).
+    pub resource_types: Vec<String>,
+}
+
+/// The status of a configuration recorder.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigRecorderStatus {
+    /// Name of the recorder.
+    pub name: String,
+    /// Recording.
+    pub recording: bool,
+    /// LastStatus (`SUCCESS`, `FAILURE`, `PENDING`), as AWS spelled it.
+    pub last_status: Option<String>,
+}
+
+/// A deployed Config rule.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigRule {
+    /// ConfigRuleName.
+    pub name: String,
+    /// ConfigRuleArn.
+    pub arn: String,
+    /// Source.Owner (`AWS`, `CUSTOM_LAMBDA`, `CUSTOM_POLICY`).
+    pub owner: String,
+    /// Source.SourceIdentifier: the managed rule identifier (`CLOUD_TRAIL_ENABLED`) for AWS rules.
+    pub source_identifier: Option<String>,
+    /// ConfigRuleState (`ACTIVE`, `DELETING`, ...).
+    pub state: Option<String>,
+}
+
+/// DescribeComplianceByConfigRule: one rule's compliance.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigRuleCompliance {
+    /// ConfigRuleName.
+    pub rule_name: String,
+    /// Compliance.ComplianceType (`COMPLIANT`, `NON_COMPLIANT`, `NOT_APPLICABLE`,
+    /// `INSUFFICIENT_DATA`).
+    pub compliance_type: String,
+    /// Compliance.ComplianceContributorCount.CappedCount: non-compliant resources, when given.
+    pub non_compliant_resources: Option<i32>,
+}
+
+/// CloudWatch Logs evidence for one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogsSnapshot {
+    /// DescribeMetricFilters (all pages, every log group of the region).
+    pub metric_filters: Source<Vec<MetricFilter>>,
+}
+
+/// A metric filter on a log group.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricFilter {
+    /// FilterName.
+    pub name: String,
+    /// LogGroupName.
+    pub log_group_name: String,
+    /// FilterPattern, verbatim.
+    pub pattern: String,
+    /// MetricTransformations: the metrics it publishes.
+    pub metrics: Vec<MetricRef>,
+}
+
+/// A CloudWatch metric, by namespace and name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricRef {
+    /// Namespace.
+    pub namespace: String,
+    /// MetricName.
+    pub name: String,
+}
+
+/// CloudWatch evidence for one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudWatchSnapshot {
+    /// DescribeAlarms(AlarmTypes=MetricAlarm, all pages).
+    pub alarms: Source<Vec<MetricAlarm>>,
+}
+
+/// A metric alarm.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricAlarm {
+    /// AlarmName.
+    pub name: String,
+    /// AlarmArn.
+    pub arn: String,
+    /// Namespace + MetricName for a single-metric alarm; every MetricStat of a metric-math
+    /// alarm (Metrics).
+    pub metrics: Vec<MetricRef>,
+    /// ActionsEnabled.
+    pub actions_enabled: bool,
+    /// AlarmActions (SNS topic ARNs and other actions run on ALARM).
+    pub alarm_actions: Vec<String>,
+    /// StateValue (`OK`, `ALARM`, `INSUFFICIENT_DATA`).
+    pub state: Option<String>,
+}
+
+/// GuardDuty evidence for one region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuardDutySnapshot {
+    /// ListDetectors + GetDetector for each.
+    pub detectors: Source<Vec<GuardDutyDetector>>,
+}
+
+/// A GuardDuty detector.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuardDutyDetector {
+    /// Detector id.
+    pub id: String,
+    /// Status (`ENABLED`, `DISABLED`).
+    pub status: String,
+    /// Features: name (`RDS_LOGIN_EVENTS`) -> status (`ENABLED`, `DISABLED`).
+    pub features: BTreeMap<String, String>,
+}
+
+/// S3 evidence for the account.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Snapshot {
+    /// ListBuckets, then per-bucket reads in each bucket's region.
+    pub buckets: Source<Vec<Bucket>>,
+    /// s3control GetPublicAccessBlock for the account; `None` when the account has none.
+    pub account_public_access_block: Source<Option<PublicAccessBlock>>,
+}
+
+/// One bucket and its settings; each setting is its own source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bucket {
+    /// Name.
+    pub name: String,
+    /// GetBucketLocation (`us-east-1` for the empty constraint).
+    pub region: Source<String>,
+    /// GetBucketVersioning.
+    pub versioning: Source<BucketVersioning>,
+    /// GetBucketLogging: the target bucket, `None` when access logging is off.
+    pub logging_target: Source<Option<String>>,
+    /// GetPublicAccessBlock; `None` when the bucket has none (NoSuchPublicAccessBlockConfiguration).
+    pub public_access_block: Source<Option<PublicAccessBlock>>,
+    /// GetBucketPolicy; `None` when the bucket has no policy (NoSuchBucketPolicy).
+    pub policy: Source<Option<String>>,
+    /// GetObjectLockConfiguration; `None` when object lock is not configured.
+    pub object_lock: Source<Option<ObjectLock>>,
+    /// GetBucketEncryption; `None` when the bucket has no default encryption
+    /// (ServerSideEncryptionConfigurationNotFoundError).
+    pub encryption: Source<Option<BucketEncryption>>,
+}
+
+/// A bucket's default encryption rules.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketEncryption {
+    /// SSEAlgorithm of each rule (`AES256`, `aws:kms`, `aws:kms:dsse`).
+    pub algorithms: Vec<String>,
+    /// KMSMasterKeyID of each rule that names one.
+    pub kms_key_ids: Vec<String>,
+}
+
+/// GetBucketVersioning.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketVersioning {
+    /// Status (`Enabled`, `Suspended`; `None` = never enabled).
+    pub status: Option<String>,
+    /// MfaDelete (`Enabled`, `Disabled`).
+    pub mfa_delete: Option<String>,
+}
+
+/// The four Block Public Access settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicAccessBlock {
+    /// BlockPublicAcls.
+    pub block_public_acls: bool,
+    /// IgnorePublicAcls.
+    pub ignore_public_acls: bool,
+    /// BlockPublicPolicy.
+    pub block_public_policy: bool,
+    /// RestrictPublicBuckets.
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    /// All four settings on.
+    pub fn all_on(&self) -> bool {
+        self.block_public_acls
+            && self.ignore_public_acls
+            && self.block_public_policy
+            && self.restrict_public_buckets
+    }
+}
+
+/// GetObjectLockConfiguration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectLock {
+    /// ObjectLockEnabled = `Enabled`.
+    pub enabled: bool,
+    /// Rule.DefaultRetention.Mode (`GOVERNANCE`, `COMPLIANCE`).
+    pub mode: Option<String>,
+    /// Default retention in days (years converted to 365 days).
+    pub retention_days: Option<i32>,
+}
+
 impl Snapshot {
     /// Every collection failure in the snapshot, sorted and deduplicated.
     pub fn failures(&self) -> Vec<Failure> {
@@ -783,21 +1217,22 @@ impl Snapshot {
         out
     }
 
-    /// Number of sources collected and failed, to tell "nothing could be collected".
+    /// Number of sources collected and failed, to tell "nothing could be collected". Each
+    /// source counts once, even when several carry the same failure.
     pub fn source_counts(&self) -> (usize, usize) {
-        let failed = self.failures().len();
-        let mut total = self.global.sources().len();
+        let mut sources = self.global.sources();
         for region in self.regions.values() {
-            total += region.source_count();
+            sources.extend(region.sources());
         }
-        (total.saturating_sub(failed), failed)
+        let failed = sources.iter().filter(|s| s.is_some()).count();
+        (sources.len() - failed, failed)
     }
 }
 
 impl GlobalSnapshot {
     fn sources(&self) -> Vec<Option<&Failure>> {
         let iam = &self.iam;
-        vec![
+        let mut all = vec![
             iam.authorization.failure(),
             iam.credential_report.failure(),
             iam.password_policy.failure(),
@@ -806,7 +1241,24 @@ impl GlobalSnapshot {
             iam.oidc_providers.failure(),
             self.service_control_policies.failure(),
             self.identity_center_instances.failure(),
-        ]
+            self.s3.buckets.failure(),
+            self.s3.account_public_access_block.failure(),
+            self.artifact_agreements.failure(),
+        ];
+        if let Source::Collected(buckets) = &self.s3.buckets {
+            for bucket in buckets {
+                all.extend([
+                    bucket.region.failure(),
+                    bucket.versioning.failure(),
+                    bucket.logging_target.failure(),
+                    bucket.public_access_block.failure(),
+                    bucket.policy.failure(),
+                    bucket.object_lock.failure(),
+                    bucket.encryption.failure(),
+                ]);
+            }
+        }
+        all
     }
 }
 
@@ -834,7 +1286,31 @@ impl RegionSnapshot {
             self.elb.load_balancers.failure(),
             self.elb.ssl_policies.failure(),
             self.elb.classic_load_balancers.failure(),
+            self.cloudtrail.trails.failure(),
+            self.config_service.recorders.failure(),
+            self.config_service.recorder_statuses.failure(),
+            self.config_service.rules.failure(),
+            self.config_service.compliance.failure(),
+            self.logs.metric_filters.failure(),
+            self.cloudwatch.alarms.failure(),
+            self.guardduty.detectors.failure(),
+            self.tagged_resources.failure(),
+            self.dynamodb_tables.failure(),
+            self.sqs_queues.failure(),
+            self.sns_topics.failure(),
         ];
+        all.extend(
+            self.config_service
+                .discovered_resource_counts
+                .as_ref()
+                .map(Source::failure),
+        );
+        if let Source::Collected(trails) = &self.cloudtrail.trails {
+            for trail in trails {
+                all.extend(trail.status.as_ref().map(Source::failure));
+                all.extend(trail.event_selectors.as_ref().map(Source::failure));
+            }
+        }
         all.extend(self.ec2.prefix_lists.values().map(Source::failure));
         if let Source::Collected(lbs) = &self.elb.load_balancers {
             all.extend(lbs.iter().map(|lb| lb.listeners.failure()));
@@ -854,9 +1330,5 @@ impl RegionSnapshot {
 
     fn collect_failures(&self, out: &mut Vec<Failure>) {
         out.extend(self.sources().into_iter().flatten().cloned());
-    }
-
-    fn source_count(&self) -> usize {
-        self.sources().len()
     }
 }

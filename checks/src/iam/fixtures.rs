@@ -217,6 +217,8 @@ pub fn compliant_global() -> GlobalSnapshot {
         },
         service_control_policies: Source::Collected(vec![]),
         identity_center_instances: Source::Collected(vec![]),
+        s3: S3Snapshot::default(),
+        artifact_agreements: Source::Collected(vec![]),
     }
 }
 
@@ -244,6 +246,7 @@ pub fn evaluate(check: &Check, global: GlobalSnapshot) -> Vec<Finding> {
 pub fn evaluate_with(check: &Check, global: GlobalSnapshot, config: &Config) -> Vec<Finding> {
     let snapshot = snapshot_of(global);
     let ctx = Context {
+        eligible: crate::eligible::EligibleServices::embedded(),
         snapshot: &snapshot,
         config,
         now: now(),

@@ -206,6 +206,7 @@ pub fn evaluate(check: &Check, region: RegionSnapshot) -> Vec<Finding> {
 pub fn evaluate_with(check: &Check, region: RegionSnapshot, config: &Config) -> Vec<Finding> {
     let snapshot = snapshot_of(region);
     let ctx = Context {
+        eligible: crate::eligible::EligibleServices::embedded(),
         snapshot: &snapshot,
         config,
         now: "2026-11-25T12:00:00Z".parse().expect("valid timestamp"),

@@ -23,12 +23,14 @@ pub mod rds_cluster_sg_app_only;
 pub mod rds_cluster_sg_not_open;
 pub mod rds_cluster_storage_encrypted;
 pub mod rds_deny_unencrypted_create;
+pub mod rds_guardduty_protection;
 pub mod rds_instance_ca_current;
 pub mod rds_instance_not_public;
 pub mod rds_instance_private_subnets;
 pub mod rds_param_force_ssl;
 pub mod rds_param_min_tls;
 pub mod rds_param_ssl_ciphers;
+pub mod rds_plaintext_connection_alarm;
 pub mod rds_snapshot_encrypted;
 pub mod rds_snapshot_not_public;
 
