@@ -36,6 +36,19 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print the minimal read-only IAM policy the scan needs.
     Policy,
+    /// List the HIPAA-eligible services the grade uses, with the list's date.
+    Services(ServicesArgs),
+}
+
+/// `services`: which list, in which format.
+#[derive(Debug, Args)]
+pub struct ServicesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
+    pub format: CatalogFormat,
+    /// Use this eligible-services list (same TOML format as the embedded one) instead.
+    #[arg(long, value_name = "FILE")]
+    pub eligible_services: Option<PathBuf>,
 }
 
 /// How to reach AWS and how hard to push it.
@@ -80,6 +93,9 @@ pub struct ReportArgs {
     /// Config file with thresholds (TOML).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// A newer HIPAA-eligible services list (TOML, the embedded list's format) to grade with.
+    #[arg(long, value_name = "FILE")]
+    pub eligible_services: Option<PathBuf>,
     /// Only run these checks (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub checks: Vec<String>,
@@ -191,6 +207,9 @@ pub struct DemoArgs {
     /// Report.
     #[command(flatten)]
     pub report: ReportArgs,
+    /// Also write the collected evidence snapshot (JSON) to FILE, to see what the checks read.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
     /// No progress display.
     #[arg(long)]
     pub no_progress: bool,

@@ -52,6 +52,11 @@ pub fn run(plan: &Prepared, args: &DemoArgs) -> Result<Outcome> {
             no_progress: args.no_progress,
         };
         let snapshot = crate::collect_account(&options, &aws_args, quiet).await?;
+        if let Some(path) = &args.snapshot {
+            let mut text = serde_json::to_string_pretty(&snapshot)?;
+            text.push('\n');
+            crate::output::write_atomic(path, text.as_bytes())?;
+        }
         plan.finish(&snapshot, &args.report)?;
         Ok(Outcome::Clean)
     })

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context as _, Result};
 use clap::Parser;
+use hipaa_checks::eligible::EligibleServices;
 use hipaa_checks::snapshot::SNAPSHOT_SCHEMA_VERSION;
 use hipaa_checks::{registry, Check, Config, Context, Report, Severity, Snapshot, Status};
 
@@ -126,6 +127,16 @@ fn run(cli: Cli) -> Result<Outcome> {
             let plan = Prepared::new(&args.report)?;
             demo::run(&plan, &args)
         }
+        Command::Services(args) => {
+            let list = load_eligible(args.eligible_services.as_deref())?;
+            let text = match args.format {
+                CatalogFormat::Table => render::catalog::services_table(&list),
+                CatalogFormat::Json => render::catalog::services_json(&list)?,
+                CatalogFormat::Markdown => render::catalog::services_markdown(&list),
+            };
+            print!("{text}");
+            Ok(Outcome::Clean)
+        }
         Command::Policy => {
             print!("{}", policy::document());
             for (action, why) in policy::NON_READ_EXCEPTIONS {
@@ -165,10 +176,27 @@ fn find_check(id: &str, flag: &str) -> Result<&'static Check> {
     })
 }
 
+/// The eligible-services list: the embedded one, or a validated `--eligible-services FILE`.
+fn load_eligible(path: Option<&Path>) -> Result<EligibleServices> {
+    let Some(path) = path else {
+        return Ok(EligibleServices::embedded().clone());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read --eligible-services file {}", path.display()))?;
+    EligibleServices::from_toml(&text, &path.display().to_string()).map_err(|e| {
+        anyhow!(
+            "--eligible-services file {}: {e}; it must have the embedded list's format \
+             ([meta] as_of, [prefixes] eligible, [[service]] name): see `hipaa-audit services --format json`",
+            path.display()
+        )
+    })
+}
+
 /// Everything decided from the flags before any AWS call: config, checks, thresholds.
 pub struct Prepared {
     config: Config,
     checks: Vec<&'static Check>,
+    eligible: EligibleServices,
 }
 
 impl Prepared {
@@ -208,7 +236,12 @@ impl Prepared {
         if checks.is_empty() {
             bail!("--checks/--skip-checks leave no check to run");
         }
-        Ok(Prepared { config, checks })
+        let eligible = load_eligible(args.eligible_services.as_deref())?;
+        Ok(Prepared {
+            config,
+            checks,
+            eligible,
+        })
     }
 
     /// Grades, renders, writes and decides the exit code.
@@ -217,11 +250,15 @@ impl Prepared {
             snapshot,
             config: &self.config,
             now: jiff::Timestamp::now(),
+            eligible: &self.eligible,
         };
         let mut findings = registry::grade(&ctx, &self.checks);
         // Entirely blind: every finding is an error. A report of nothing but errors would
         // look like a result; stop and say why instead.
-        if !findings.is_empty() && findings.iter().all(|f| f.status == Status::Error) {
+        // (A check that degrades to `manual` when its source fails, like baa-accepted, does not
+        // make a blind scan look like a result either.)
+        let all_errors = !findings.is_empty() && findings.iter().all(|f| f.status == Status::Error);
+        if all_errors || nothing_collected(snapshot) {
             let first = snapshot.failures().into_iter().next();
             let reason = first.map(|f| f.describe()).unwrap_or_default();
             bail!("nothing could be collected: every check lacks its evidence (first failed call: {reason}); check credentials and permissions (`hipaa-audit explain ID` lists what each check reads)");
@@ -230,7 +267,12 @@ impl Prepared {
             let minimum: Severity = minimum.into();
             findings.retain(|f| f.severity.at_least(minimum));
         }
-        let report = Report::new(snapshot, findings, env!("CARGO_PKG_VERSION"));
+        let report = Report::new(
+            snapshot,
+            findings,
+            env!("CARGO_PKG_VERSION"),
+            &self.eligible.as_of,
+        );
         let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
         let text = match args.format {
             Format::Table => render::table::render(

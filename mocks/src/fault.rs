@@ -100,7 +100,7 @@ impl FaultProxy {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// Every IAM action the requests so far needed, as `signing-service:Operation`.
+    /// Every IAM action the requests so far needed (`s3:ListAllMyBuckets`), see `iam_action`.
     pub fn actions(&self) -> BTreeSet<String> {
         self.actions.lock().map(|a| a.clone()).unwrap_or_default()
     }
@@ -151,7 +151,66 @@ impl Request {
             .iter()
             .flat_map(|text| text.split('&').map(str::to_owned).collect::<Vec<_>>())
             .find_map(|pair| pair.strip_prefix("Action=").map(str::to_owned))
+            .or_else(|| self.rest_operation())
             .unwrap_or_else(|| "unknown".to_owned())
+    }
+
+    /// The operation of a REST protocol request (S3, GuardDuty), from method, path and query.
+    fn rest_operation(&self) -> Option<String> {
+        let mut line = self.head[0].split_whitespace();
+        let (method, target) = (line.next()?, line.next()?);
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let keys: Vec<&str> = query
+            .split('&')
+            .map(|pair| pair.split('=').next().unwrap_or(pair))
+            .collect();
+        let operation = match (self.signed_service()?, method, segments.as_slice()) {
+            ("s3", "GET", []) => "ListBuckets",
+            ("s3", "GET", [_bucket]) => {
+                const SUBRESOURCES: &[(&str, &str)] = &[
+                    ("location", "GetBucketLocation"),
+                    ("versioning", "GetBucketVersioning"),
+                    ("logging", "GetBucketLogging"),
+                    ("publicAccessBlock", "GetPublicAccessBlock"),
+                    ("policy", "GetBucketPolicy"),
+                    ("object-lock", "GetObjectLockConfiguration"),
+                    ("encryption", "GetBucketEncryption"),
+                    ("tagging", "GetBucketTagging"),
+                ];
+                SUBRESOURCES
+                    .iter()
+                    .find(|(key, _)| keys.contains(key))
+                    .map_or("ListObjects", |(_, op)| op)
+            }
+            ("s3", "GET", ["v20180820", "configuration", "publicAccessBlock"]) => {
+                "GetAccountPublicAccessBlock"
+            }
+            ("artifact", "GET", ["v1", "customer-agreement", "list"]) => "ListCustomerAgreements",
+            ("guardduty", "GET", ["detector"]) => "ListDetectors",
+            ("guardduty", "GET", ["detector", _]) => "GetDetector",
+            _ => return None,
+        };
+        Some(operation.to_owned())
+    }
+
+    /// The IAM action a request needs (`s3:ListAllMyBuckets` for ListBuckets): the signing
+    /// name and operation, with the few places where IAM spells them differently.
+    fn iam_action(&self, operation: &str) -> Option<String> {
+        let service = match self.signed_service()? {
+            "monitoring" => "cloudwatch",
+            "tagging" => "tag",
+            other => other,
+        };
+        let action = match (service, operation) {
+            ("s3", "ListBuckets") => "ListAllMyBuckets",
+            ("s3", "GetPublicAccessBlock") => "GetBucketPublicAccessBlock",
+            ("s3", "GetObjectLockConfiguration") => "GetBucketObjectLockConfiguration",
+            ("s3", "GetBucketEncryption") => "GetEncryptionConfiguration",
+            ("s3", "ListObjects") => "ListBucket",
+            _ => operation,
+        };
+        Some(format!("{service}:{action}"))
     }
 
     /// One part of the SigV4 credential scope (`Credential=AKID/DATE/REGION/SERVICE/...`).
@@ -223,8 +282,8 @@ fn serve(
     if let Ok(mut counts) = counts.lock() {
         *counts.entry(operation.clone()).or_default() += 1;
     }
-    if let (Some(service), Ok(mut actions)) = (request.signed_service(), actions.lock()) {
-        actions.insert(format!("{service}:{operation}"));
+    if let (Some(action), Ok(mut actions)) = (request.iam_action(&operation), actions.lock()) {
+        actions.insert(action);
     }
     let region_down = request
         .signed_region()
@@ -259,15 +318,31 @@ fn serve(
 
 fn error_response(request: &Request, operation: &str, status: u16, kind: &str) -> Vec<u8> {
     let message = format!("User: arn:aws:iam::123456789012:user/auditor is not authorized to perform: {operation} (injected)");
-    let (content_type, body) = if request.header("x-amz-target").is_some() {
-        let code = if kind == "AccessDenied" {
-            "AccessDeniedException"
-        } else {
-            "ThrottlingException"
-        };
+    let json_code = if kind == "AccessDenied" {
+        "AccessDeniedException"
+    } else {
+        "ThrottlingException"
+    };
+    let rest_json = matches!(request.signed_service(), Some("artifact" | "guardduty"));
+    let (content_type, body, kind) = if rest_json {
+        // REST-JSON: the code travels in x-amzn-ErrorType, the body holds the message.
+        (
+            "application/json",
+            format!(r#"{{"message":"{message}"}}"#),
+            json_code,
+        )
+    } else if request.signed_service() == Some("s3") {
+        (
+            "application/xml",
+            format!("<Error><Code>{kind}</Code><Message>{message}</Message><RequestId>injected</RequestId></Error>"),
+            kind,
+        )
+    } else if request.header("x-amz-target").is_some() {
+        let code = json_code;
         (
             "application/x-amz-json-1.1",
             format!(r#"{{"__type":"{code}","message":"{message}"}}"#),
+            kind,
         )
     } else if request.is_ec2() {
         let code = if kind == "AccessDenied" {
@@ -275,9 +350,9 @@ fn error_response(request: &Request, operation: &str, status: u16, kind: &str) -
         } else {
             "RequestLimitExceeded"
         };
-        ("text/xml", format!("<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>injected</RequestID></Response>"))
+        ("text/xml", format!("<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>injected</RequestID></Response>"), kind)
     } else {
-        ("text/xml", format!("<ErrorResponse><Error><Type>Sender</Type><Code>{kind}</Code><Message>{message}</Message></Error><RequestId>injected</RequestId></ErrorResponse>"))
+        ("text/xml", format!("<ErrorResponse><Error><Type>Sender</Type><Code>{kind}</Code><Message>{message}</Message></Error><RequestId>injected</RequestId></ErrorResponse>"), kind)
     };
     let reason = if status == 403 {
         "Forbidden"

@@ -16,6 +16,184 @@ pub struct Account {
     /// Account-wide IAM resources.
     #[serde(default)]
     pub iam: IamFixture,
+    /// S3 buckets (each in its own region).
+    #[serde(default)]
+    pub bucket: Vec<BucketFixture>,
+}
+
+/// An S3 bucket and its protection settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BucketFixture {
+    /// Bucket name.
+    pub name: String,
+    /// Region the bucket lives in.
+    pub region: String,
+    /// All four Block Public Access settings on.
+    #[serde(default)]
+    pub block_public_access: bool,
+    /// Server access logging to this target bucket.
+    #[serde(default)]
+    pub access_log_bucket: Option<String>,
+    /// Versioning enabled.
+    #[serde(default)]
+    pub versioning: bool,
+    /// Created with object lock (governance mode, default retention in days).
+    #[serde(default)]
+    pub object_lock_days: Option<i32>,
+    /// Bucket policy (JSON), verbatim.
+    #[serde(default)]
+    pub policy: Option<String>,
+    /// Default encryption: `AES256`, `aws:kms:<key alias>`, or `none` to delete the default.
+    #[serde(default)]
+    pub encryption: Option<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A DynamoDB table (hash key `id`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableFixture {
+    /// Table name.
+    pub name: String,
+    /// Alias of a fixture KMS key of the region for SSE-KMS; AWS owned key when absent.
+    #[serde(default)]
+    pub kms_key: Option<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// An SQS queue.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueFixture {
+    /// Queue name.
+    pub name: String,
+    /// Alias of a fixture KMS key (SSE-KMS).
+    #[serde(default)]
+    pub kms_key: Option<String>,
+    /// SqsManagedSseEnabled (SSE-SQS).
+    #[serde(default)]
+    pub sqs_managed_sse: bool,
+}
+
+/// An SNS topic.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicFixture {
+    /// Topic name.
+    pub name: String,
+    /// Alias of a fixture KMS key.
+    #[serde(default)]
+    pub kms_key: Option<String>,
+}
+
+/// A VPC Lattice service network: a service that is not HIPAA-eligible.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceNetworkFixture {
+    /// Name.
+    pub name: String,
+    /// Tags.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A CloudTrail trail created in (homed in) its region.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrailFixture {
+    /// Trail name.
+    pub name: String,
+    /// IsMultiRegionTrail.
+    #[serde(default)]
+    pub multi_region: bool,
+    /// StartLogging after creation.
+    #[serde(default)]
+    pub logging: bool,
+    /// LogFileValidationEnabled.
+    #[serde(default)]
+    pub log_file_validation: bool,
+    /// Alias (without `alias/`) of a fixture KMS key of the region.
+    #[serde(default)]
+    pub kms_key: Option<String>,
+    /// Destination bucket (a fixture bucket).
+    pub bucket: String,
+    /// CloudWatch Logs log group the trail delivers to (created by the seeder).
+    #[serde(default)]
+    pub log_group: Option<String>,
+    /// Management events recorded: `All`, `ReadOnly`, `WriteOnly` or `None`.
+    #[serde(default = "all")]
+    pub management_events: String,
+}
+
+fn all() -> String {
+    "All".to_owned()
+}
+
+/// A metric filter, optionally with an alarm on its metric (namespace `CISBenchmark`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricFilterFixture {
+    /// Log group (created when missing).
+    pub log_group: String,
+    /// Filter name.
+    pub name: String,
+    /// Filter pattern, verbatim.
+    pub pattern: String,
+    /// Metric name.
+    pub metric: String,
+    /// Create an alarm on the metric.
+    #[serde(default)]
+    pub alarm: bool,
+    /// Give the alarm an SNS topic action.
+    #[serde(default)]
+    pub alarm_action: bool,
+}
+
+/// The region's AWS Config recorder.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigRecorderFixture {
+    /// Record all supported resource types.
+    #[serde(default)]
+    pub all_supported: bool,
+    /// Resource types recorded when not all (`AWS::RDS::DBCluster`).
+    #[serde(default)]
+    pub resource_types: Vec<String>,
+    /// StartConfigurationRecorder after creation.
+    #[serde(default)]
+    pub recording: bool,
+    /// Delivery channel bucket (a fixture bucket).
+    pub delivery_bucket: String,
+}
+
+/// An AWS managed Config rule (moto cannot hold custom Lambda rules: it checks the function).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigRuleFixture {
+    /// Rule name.
+    pub name: String,
+    /// Managed rule identifier (`CLOUD_TRAIL_ENABLED`).
+    pub identifier: String,
+    /// InputParameters (JSON), for rules that require them (`{"tag1Key":"Owner"}`).
+    #[serde(default)]
+    pub input_parameters: Option<String>,
+}
+
+/// The region's GuardDuty detector.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuardDutyFixture {
+    /// Detector enabled.
+    #[serde(default)]
+    pub enabled: bool,
+    /// RDS_LOGIN_EVENTS feature enabled.
+    #[serde(default)]
+    pub rds_login_events: bool,
 }
 
 /// IAM users, groups, roles, policies, the password policy and identity providers.
@@ -166,6 +344,33 @@ pub struct RegionFixture {
     /// Classic load balancers.
     #[serde(default)]
     pub classic_load_balancer: Vec<ClassicLoadBalancerFixture>,
+    /// CloudTrail trails homed in the region.
+    #[serde(default)]
+    pub trail: Vec<TrailFixture>,
+    /// CloudWatch Logs metric filters (and their alarms).
+    #[serde(default)]
+    pub metric_filter: Vec<MetricFilterFixture>,
+    /// AWS Config recorder.
+    #[serde(default)]
+    pub config_recorder: Option<ConfigRecorderFixture>,
+    /// AWS Config rules.
+    #[serde(default)]
+    pub config_rule: Vec<ConfigRuleFixture>,
+    /// GuardDuty detector.
+    #[serde(default)]
+    pub guardduty: Option<GuardDutyFixture>,
+    /// DynamoDB tables.
+    #[serde(default)]
+    pub dynamodb_table: Vec<TableFixture>,
+    /// SQS queues.
+    #[serde(default)]
+    pub sqs_queue: Vec<QueueFixture>,
+    /// SNS topics.
+    #[serde(default)]
+    pub sns_topic: Vec<TopicFixture>,
+    /// VPC Lattice service networks.
+    #[serde(default)]
+    pub service_network: Vec<ServiceNetworkFixture>,
 }
 
 /// A VPC with subnets; public subnets route 0.0.0.0/0 to an internet gateway.

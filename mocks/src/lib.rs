@@ -9,7 +9,9 @@ pub mod fault;
 pub mod fixture;
 pub mod moto;
 pub mod seed;
+pub mod seed_datastores;
 pub mod seed_iam;
+pub mod seed_logging;
 pub mod seed_network;
 
 pub use fixture::Account;

@@ -44,25 +44,39 @@ pub struct Seeded {
 /// Creates every resource of `account` in the moto at `endpoint`.
 pub async fn seed(endpoint: &str, account: &Account) -> Result<Seeded> {
     let mut seeded = Seeded::default();
-    if let Some(home) = account.regions.keys().next() {
-        let config = local_sdk_config(endpoint, home).await;
-        let identity = aws_sdk_sts::Client::new(&config)
-            .get_caller_identity()
-            .send()
-            .await?;
-        let account_id = identity.account().unwrap_or("123456789012").to_owned();
-        crate::seed_iam::seed_iam(&config, &account_id, &account.iam)
-            .await
-            .context("seeding IAM")?;
-    }
+    let Some(home) = account.regions.keys().next() else {
+        return Ok(seeded);
+    };
+    let config = local_sdk_config(endpoint, home).await;
+    let identity = aws_sdk_sts::Client::new(&config)
+        .get_caller_identity()
+        .send()
+        .await?;
+    let account_id = identity.account().unwrap_or("123456789012").to_owned();
+    crate::seed_iam::seed_iam(&config, &account_id, &account.iam)
+        .await
+        .context("seeding IAM")?;
+    crate::seed_logging::seed_buckets(&config, &account.bucket)
+        .await
+        .context("seeding S3 buckets")?;
     for (region, fixture) in &account.regions {
         let config = local_sdk_config(endpoint, region).await;
         let (groups, keys) = seed_region(&config, region, fixture)
             .await
             .with_context(|| format!("seeding region {region}"))?;
+        let key_arn = |alias: &str| lookup(&keys, alias, "KMS key");
+        crate::seed_logging::seed_logging(&config, region, &account_id, fixture, key_arn)
+            .await
+            .with_context(|| format!("seeding logging in {region}"))?;
+        crate::seed_datastores::seed_datastores(&config, fixture, &keys)
+            .await
+            .with_context(|| format!("seeding data stores in {region}"))?;
         seeded.security_groups.insert(region.clone(), groups);
         seeded.kms_keys.insert(region.clone(), keys);
     }
+    crate::seed_datastores::encrypt_and_tag_buckets(&config, &account.bucket, &seeded.kms_keys)
+        .await
+        .context("encrypting and tagging S3 buckets")?;
     Ok(seeded)
 }
 

@@ -144,7 +144,10 @@ pub async fn collect(c: &RegionClients) -> ElbSnapshot {
         }),
         Source::Failed(_) => false,
     };
-    let ssl_policies = if needs_policies {
+    let ssl_policies = if let Source::Failed(failure) = &load_balancers {
+        // Unknown whether any listener needs them: not "none needed".
+        Source::Failed(failure.clone())
+    } else if needs_policies {
         let r = c.limiter.run(c.elbv2.describe_ssl_policies().send()).await;
         source(r, "elbv2", "DescribeSSLPolicies", region, |out| {
             let mut policies: Vec<SslPolicy> = out

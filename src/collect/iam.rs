@@ -1,5 +1,6 @@
 //! Global collector: IAM (authorization details, credential report, password policy, account
-//! summary, identity providers), Organizations SCPs and IAM Identity Center instances.
+//! summary, identity providers), Organizations SCPs, IAM Identity Center instances and S3
+//! buckets (see [`super::s3`]).
 //! A handful of calls however many users and roles the account has.
 
 use std::collections::BTreeMap;
@@ -14,22 +15,8 @@ use hipaa_checks::snapshot::{
 use hipaa_checks::{Failure, Source};
 use jiff::Timestamp;
 
-use super::source;
-use crate::aws::{self, Limiter};
-
-/// The clients of the global services, built on the home region.
-pub struct GlobalClients {
-    /// Region the global calls are signed for.
-    pub region: String,
-    /// IAM.
-    pub iam: aws_sdk_iam::Client,
-    /// Organizations.
-    pub organizations: aws_sdk_organizations::Client,
-    /// IAM Identity Center admin API.
-    pub sso_admin: aws_sdk_ssoadmin::Client,
-    /// Shared concurrency bound.
-    pub limiter: Limiter,
-}
+use super::{source, GlobalClients};
+use crate::aws;
 
 /// IAM policy documents arrive URL-encoded (RFC 3986) from GetAccountAuthorizationDetails.
 fn decode_document(text: &str) -> String {
@@ -391,6 +378,8 @@ pub async fn collect(c: &GlobalClients) -> GlobalSnapshot {
         oidc,
         scps,
         identity_center,
+        s3,
+        artifact_agreements,
     ) = tokio::join!(
         authorization(c),
         credential_report(c),
@@ -445,6 +434,8 @@ pub async fn collect(c: &GlobalClients) -> GlobalSnapshot {
                 },
             )
         }),
+        super::s3::collect(c),
+        super::s3::artifact_agreements(c),
     );
     GlobalSnapshot {
         iam: IamSnapshot {
@@ -457,6 +448,8 @@ pub async fn collect(c: &GlobalClients) -> GlobalSnapshot {
         },
         service_control_policies: scps,
         identity_center_instances: identity_center,
+        s3,
+        artifact_agreements,
     }
 }
 

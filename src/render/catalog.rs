@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use comfy_table::{presets, Table};
+use hipaa_checks::eligible::EligibleServices;
 use hipaa_checks::reference::security_rule_section;
 use hipaa_checks::{registry, CheckMeta};
 
@@ -95,5 +96,61 @@ pub fn explain(meta: &CheckMeta) -> String {
     let _ = writeln!(out, "\n  CloudFormation:\n    {}", r.cloudformation);
     let _ = writeln!(out, "\nSources: {}", meta.seeds.join(", "));
     let _ = writeln!(out, "Code and tests: {}", meta.source_file);
+    out
+}
+
+/// The HIPAA-eligible services list (`hipaa-audit services`) as a table.
+pub fn services_table(list: &EligibleServices) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::ASCII_FULL_CONDENSED)
+        .force_no_tty();
+    table.set_header(vec!["service", "restriction"]);
+    for service in &list.services {
+        table.add_row(vec![
+            service.name.as_str(),
+            service.restriction.as_deref().unwrap_or(""),
+        ]);
+    }
+    format!(
+        "{table}\n{} HIPAA-eligible services, list dated {} ({}); eligible IAM prefixes: {}\n\
+         supporting tools that hold no PHI: {}\n",
+        list.services.len(),
+        list.as_of,
+        list.origin,
+        list.eligible_prefixes
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
+        list.non_phi_tools
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+/// The list as JSON: date, origin, services, prefixes.
+pub fn services_json(list: &EligibleServices) -> serde_json::Result<String> {
+    let mut text = serde_json::to_string_pretty(list)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The list as a Markdown table.
+pub fn services_markdown(list: &EligibleServices) -> String {
+    let mut out = format!(
+        "HIPAA-eligible services, list dated {} ({}):\n\n| service | restriction |\n|---|---|\n",
+        list.as_of, list.origin
+    );
+    for service in &list.services {
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            service.name,
+            service.restriction.as_deref().unwrap_or("")
+        );
+    }
     out
 }

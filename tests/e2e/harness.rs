@@ -64,6 +64,19 @@ impl Env {
         cmd
     }
 
+    /// Runs an async mutation of the mocked account (`hipaa_mocks::seed_logging::...`) against
+    /// moto directly, panicking (failing the test) when it fails.
+    pub fn mutate<F, Fut>(&self, change: F)
+    where
+        F: FnOnce(String) -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<()>>,
+    {
+        let runtime = tokio::runtime::Runtime::new().expect("tokio runtime");
+        runtime
+            .block_on(change(self.moto.endpoint()))
+            .expect("changing the mocked account");
+    }
+
     /// A path inside this test's temp dir.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
@@ -139,5 +152,7 @@ pub fn redactions() -> Vec<(&'static str, &'static str)> {
         (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
         // moto creates the IAM Identity Center instance lazily, during the (concurrent) scan.
         (r"ssoins-[0-9a-z]+", "ssoins-[id]"),
+        // moto's VPC Lattice ids ignore the deterministic-id seed.
+        (r"sn-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{3}", "sn-[id]"),
     ]
 }

@@ -69,17 +69,53 @@ fn demo_account_json_is_pinned_and_follows_the_schema() {
 #[test]
 fn every_check_passes_and_fails_at_least_once_on_the_demo_account() {
     let env = Env::demo();
-    let (report, _) = json_report(
-        env.cmd()
-            .args(["scan", "--format", "json"])
-            .args(DEMO_REGIONS),
-    );
+    let scan = || {
+        json_report(
+            env.cmd()
+                .args(["scan", "--format", "json"])
+                .args(DEMO_REGIONS),
+        )
+        .0
+    };
+    // Account-level checks (one finding per account: the trail requirement and the CIS alarms)
+    // can only show their other side in another state of the account: the demo as seeded, the
+    // next day (every incomplete alarm fixed, every complete one broken), and with the trail
+    // stopped.
+    let seeded = scan();
+    env.mutate(|endpoint| async move { hipaa_mocks::seed_logging::demo_next_day(&endpoint).await });
+    let next_day = scan();
+    env.mutate(|endpoint| async move {
+        hipaa_mocks::seed_logging::stop_trail(&endpoint, "us-east-1", "management").await
+    });
+    let stopped = scan();
     let mut seen: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for check in registry::ALL {
-        let findings = findings_of(&report, check.meta.id);
-        let passes = findings.iter().filter(|f| f["status"] == "pass").count();
-        let fails = findings.iter().filter(|f| f["status"] == "fail").count();
+        let (mut passes, mut fails) = (0, 0);
+        for report in [&seeded, &next_day, &stopped] {
+            let findings = findings_of(report, check.meta.id);
+            passes += findings.iter().filter(|f| f["status"] == "pass").count();
+            fails += findings.iter().filter(|f| f["status"] == "fail").count();
+        }
         seen.insert(check.meta.id, (passes, fails));
+    }
+    // Every CIS alarm check flips between the seeded demo and the next day.
+    for check in registry::ALL
+        .iter()
+        .filter(|c| c.meta.id.starts_with("cw-alarm-"))
+    {
+        let status = |report| findings_of(report, check.meta.id)[0]["status"].clone();
+        assert_ne!(
+            status(&seeded),
+            status(&next_day),
+            "{} has the same status in both states",
+            check.meta.id
+        );
+        assert_eq!(
+            status(&stopped),
+            "fail",
+            "{}: no logging trail",
+            check.meta.id
+        );
     }
     // States moto cannot express; each is covered by the check's unit tests instead.
     const UNIT_TESTED_ONLY: &[(&str, &str, &str)] = &[
@@ -113,6 +149,26 @@ fn every_check_passes_and_fails_at_least_once_on_the_demo_account() {
             "rds-deny-unencrypted-create",
             "fail",
             "one account: the demo has the deny in force",
+        ),
+        (
+            "baa-accepted",
+            "pass",
+            "moto has no AWS Artifact: manual on the demo",
+        ),
+        (
+            "baa-accepted",
+            "fail",
+            "moto has no AWS Artifact: manual on the demo",
+        ),
+        (
+            "config-rules-compliant",
+            "pass",
+            "moto has no DescribeComplianceByConfigRule: error on the demo",
+        ),
+        (
+            "config-rules-compliant",
+            "fail",
+            "moto has no DescribeComplianceByConfigRule: error on the demo",
         ),
     ];
     let missing: Vec<_> = seen
@@ -273,6 +329,28 @@ fn moto_gaps_are_errors_never_passes() {
         operations.contains(&"DescribeEngineDefaultClusterParameters"),
         "{operations:?}"
     );
+    // moto lacks DescribeComplianceByConfigRule: rule compliance is an error in each region,
+    // never a pass, and the rules themselves are still graded by config-required-rules.
+    let compliance = findings_of(&report, "config-rules-compliant");
+    assert_eq!(compliance.len(), 2, "{compliance:?}");
+    for finding in compliance {
+        assert_eq!(finding["status"], "error");
+        assert!(finding["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("DescribeComplianceByConfigRule"));
+    }
+    // moto answers GetBucketVersioning in a shape the SDK cannot parse: the locked trail bucket
+    // still passes on Object Lock alone, and the legacy bucket fails on what was read.
+    let buckets = findings_of(&report, "cloudtrail-bucket-protected");
+    let status_of = |id: &str| {
+        buckets
+            .iter()
+            .find(|f| f["resource_id"] == id)
+            .map(|f| f["status"].clone())
+    };
+    assert_eq!(status_of("demo-cloudtrail-logs"), Some("pass".into()));
+    assert_eq!(status_of("demo-legacy-trail-logs"), Some("fail".into()));
 }
 
 #[test]

@@ -1,0 +1,49 @@
+//! CloudWatch Logs collector: every metric filter of the region.
+
+use aws_sdk_cloudwatchlogs::types as sdk;
+use hipaa_checks::snapshot::{LogsSnapshot, MetricFilter, MetricRef};
+
+use super::{listing, RegionClients};
+
+fn filter_from(f: &sdk::MetricFilter) -> MetricFilter {
+    MetricFilter {
+        name: f.filter_name().unwrap_or_default().to_owned(),
+        log_group_name: f.log_group_name().unwrap_or_default().to_owned(),
+        pattern: f.filter_pattern().unwrap_or_default().to_owned(),
+        metrics: f
+            .metric_transformations()
+            .iter()
+            .map(|t| MetricRef {
+                namespace: t.metric_namespace().to_owned(),
+                name: t.metric_name().to_owned(),
+            })
+            .collect(),
+    }
+}
+
+/// DescribeMetricFilters (all pages), sorted by log group then filter name.
+pub async fn collect(c: &RegionClients) -> LogsSnapshot {
+    let listed = c
+        .limiter
+        .run(
+            c.logs
+                .describe_metric_filters()
+                .into_paginator()
+                .items()
+                .send()
+                .try_collect(),
+        )
+        .await;
+    let mut metric_filters = listing(
+        listed,
+        "logs",
+        "DescribeMetricFilters",
+        &c.region,
+        filter_from,
+        |f| &f.name,
+    );
+    if let hipaa_checks::Source::Collected(filters) = &mut metric_filters {
+        filters.sort_by(|a, b| (&a.log_group_name, &a.name).cmp(&(&b.log_group_name, &b.name)));
+    }
+    LogsSnapshot { metric_filters }
+}
