@@ -134,11 +134,13 @@ pub async fn collect(c: &RegionClients) -> ConfigServiceSnapshot {
         |c| &c.rule_name,
     );
     // The inventory of recorded resources exists only when a recorder does.
-    let has_recorder = matches!(&recorders, hipaa_checks::Source::Collected(r) if !r.is_empty());
-    let discovered_resource_counts = if has_recorder {
-        Some(discovered_counts(c).await)
-    } else {
-        None
+    // Unknown whether a recorder exists: the inventory is unknown too, not "no recorder".
+    let discovered_resource_counts = match &recorders {
+        hipaa_checks::Source::Failed(failure) => {
+            Some(hipaa_checks::Source::Failed(failure.clone()))
+        }
+        hipaa_checks::Source::Collected(r) if !r.is_empty() => Some(discovered_counts(c).await),
+        hipaa_checks::Source::Collected(_) => None,
     };
     ConfigServiceSnapshot {
         recorders,

@@ -8,13 +8,22 @@ use hipaa_checks::Source;
 
 use super::{source, RegionClients};
 
-/// Keeps the listing's failure, or the first failed per-item read (an item whose settings are
-/// unknown cannot be graded), or every item sorted by `key`.
+/// Error codes meaning the item was deleted between the listing and its describe call.
+const GONE: &[&str] = &[
+    "ResourceNotFoundException",
+    "AWS.SimpleQueueService.NonExistentQueue",
+    "QueueDoesNotExist",
+    "NotFound",
+];
+
+/// Every item sorted by `key`; an item deleted since the listing is dropped, any other failed
+/// per-item read fails the whole source (an item whose settings are unknown cannot be graded).
 fn all_or_failure<T>(items: Vec<Source<T>>, key: impl Fn(&T) -> &str) -> Source<Vec<T>> {
     let mut collected = Vec::with_capacity(items.len());
     for item in items {
         match item {
             Source::Collected(value) => collected.push(value),
+            Source::Failed(failure) if GONE.contains(&failure.code.as_str()) => {}
             Source::Failed(failure) => return Source::Failed(failure),
         }
     }

@@ -88,6 +88,9 @@ const NAMED_IN_MESSAGE: usize = 10;
 const CONFIG_NAMESPACES: &[(&str, &str)] = &[
     ("ACMPCA", "acm-pca"),
     ("AmazonMQ", "mq"),
+    ("MWAA", "airflow"),
+    ("ResourceGroups", "resource-groups"),
+    ("S3ObjectLambda", "s3-object-lambda"),
     ("ApiGatewayV2", "apigateway"),
     ("AppIntegrations", "app-integrations"),
     ("ApplicationAutoScaling", "application-autoscaling"),

@@ -897,6 +897,21 @@ fn grade_trail(
             json!({ "TrailARN": trail.arn, "CloudWatchLogsLogGroupArn": group_arn }),
         ));
     };
+    // An organization trail may deliver to a log group in another account: its filters and
+    // alarms live there, and this account's same-named group proves nothing.
+    if let Some(owner) = group_arn.split(':').nth(4) {
+        if !owner.is_empty() && owner != ctx.snapshot.account_id {
+            return at_account(Verdict::manual(
+                format!(
+                    "trail {} delivers to log group {group} in account {owner}: grade {} there \
+                     (run hipaa-audit in that account)",
+                    trail.name,
+                    class.description()
+                ),
+                json!({ "TrailARN": trail.arn, "CloudWatchLogsLogGroupArn": group_arn }),
+            ));
+        }
+    }
     let outcome = |verdict: Verdict| TrailOutcome {
         region: region_name.clone(),
         resource: Resource::new(LOG_GROUP_TYPE, &group, group_arn),
@@ -1161,6 +1176,25 @@ mod tests {
         assert_eq!(filter["Alarms"][0]["AlarmActions"][0], TOPIC_ARN);
         assert_eq!(filter["Matches"].as_array().map(Vec::len), Some(2));
         assert_eq!(finding.evidence["TrailARN"], TRAIL_ARN);
+    }
+
+    #[test]
+    fn a_log_group_in_another_account_is_graded_there() {
+        // An organization trail delivering to the management account's log group: the
+        // member's own same-named group and alarms prove nothing.
+        let mut trail = trail();
+        trail.cloud_watch_logs_log_group_arn =
+            Some("arn:aws:logs:us-east-1:999999999999:log-group:cloudtrail/management:*".into());
+        let finding = only(evaluate(
+            &ROOT_USAGE,
+            with_trails(compliant_region(), vec![trail]),
+        ));
+        assert_eq!(finding.status, Status::Manual, "{}", finding.message);
+        assert!(
+            finding.message.contains("999999999999"),
+            "{}",
+            finding.message
+        );
     }
 
     #[test]

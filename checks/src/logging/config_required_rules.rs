@@ -45,10 +45,10 @@ const META: CheckMeta = CheckMeta {
     source_file: file!(),
 };
 
-/// Rule states that count as deployed: ACTIVE, EVALUATING (an active rule running an
-/// evaluation), or no state reported.
+/// Rule states that count as deployed: ACTIVE or EVALUATING (an active rule running an
+/// evaluation). AWS always reports the state; a rule without one is not proven deployed.
 fn deployed_state(state: Option<&str>) -> bool {
-    state.is_none_or(|s| s.eq_ignore_ascii_case("ACTIVE") || s.eq_ignore_ascii_case("EVALUATING"))
+    state.is_some_and(|s| s.eq_ignore_ascii_case("ACTIVE") || s.eq_ignore_ascii_case("EVALUATING"))
 }
 
 /// True when `rule` is the AWS managed rule `identifier`, deployed.
@@ -266,7 +266,8 @@ mod tests {
         rules[3].state = Some("EVALUATING".into());
         let finding = only_finding(evaluate(&CHECK, with_rules(rules)));
         assert_eq!(finding.status, Status::Fail);
-        assert!(finding.message.contains("2 of 7"), "{}", finding.message);
+        // No reported state is not proof of a deployed rule.
+        assert!(finding.message.contains("3 of 7"), "{}", finding.message);
         assert!(
             finding.message.contains("owner CUSTOM_POLICY"),
             "{}",

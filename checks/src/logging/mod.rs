@@ -62,7 +62,14 @@ pub fn trails<'a>(ctx: &Context<'a>) -> (Vec<&'a Trail>, Vec<&'a Failure>) {
             Source::Collected(list) => {
                 for trail in list {
                     let entry = by_arn.entry(trail.arn.as_str()).or_insert(trail);
-                    if entry.status.is_none() && trail.status.is_some() {
+                    // Prefer the copy that carries evidence: any status over none, a
+                    // collected status over a failed one.
+                    let rank = |t: &Trail| match &t.status {
+                        None => 0,
+                        Some(Source::Failed(_)) => 1,
+                        Some(Source::Collected(_)) => 2,
+                    };
+                    if rank(trail) > rank(entry) {
                         *entry = trail;
                     }
                 }
@@ -382,6 +389,31 @@ mod tests {
             }],
         };
         assert!(!management_coverage(&data).write);
+    }
+
+    #[test]
+    fn the_copy_with_collected_status_wins_whatever_the_region_order() {
+        use crate::logging::fixtures::*;
+        let mut failed = trail();
+        failed.status = Some(Source::Failed(failure("cloudtrail", "GetTrailStatus")));
+        let mut a = crate::snapshot::RegionSnapshot::default();
+        a.cloudtrail.trails = Source::Collected(vec![failed]);
+        let mut b = crate::snapshot::RegionSnapshot::default();
+        b.cloudtrail.trails = Source::Collected(vec![trail()]);
+        let snapshot = snapshot_of(
+            vec![("ap-south-1", a), ("us-east-1", b)],
+            compliant_global(),
+        );
+        let config = crate::config::Config::default();
+        let ctx = Context {
+            snapshot: &snapshot,
+            config: &config,
+            now: snapshot.started_at,
+            eligible: crate::eligible::EligibleServices::embedded(),
+        };
+        let (merged, _) = trails(&ctx);
+        assert_eq!(merged.len(), 1);
+        assert!(matches!(merged[0].status, Some(Source::Collected(_))));
     }
 
     #[test]

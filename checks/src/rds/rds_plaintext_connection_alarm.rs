@@ -201,10 +201,13 @@ fn grade(target: &DbTarget, region: &RegionSnapshot) -> Verdict {
             .collect();
         alarm_names.sort_unstable();
         alarm_names.dedup();
-        if let Some(off) = log_connections
-            .as_ref()
-            .filter(|p| matches!(p.value.as_deref(), Some("0" | "off" | "false")))
-        {
+        if let Some(off) = log_connections.as_ref().filter(|p| {
+            p.value.as_deref().is_some_and(|v| {
+                ["0", "off", "false"]
+                    .iter()
+                    .any(|off| v.trim().eq_ignore_ascii_case(off))
+            })
+        }) {
             return Verdict::fail(
                 format!(
                     "{subject}: filter {} on {group} would catch plaintext connections, but \
@@ -217,10 +220,18 @@ fn grade(target: &DbTarget, region: &RegionSnapshot) -> Verdict {
                 evidence(),
             );
         }
+        // The requirement is the filter and its alarm; log_connections is a precondition
+        // this check can only sometimes read, so an unreadable value is named, not guessed.
+        let caveat = if log_connections.is_none() {
+            "; log_connections could not be read (parameter group or engine defaults not \
+             collected): make sure it is 1, or PostgreSQL logs no connections"
+        } else {
+            ""
+        };
         return Verdict::pass(
             format!(
                 "{subject}: plaintext connections on {group} are alarmed: filter{} {}, watched by \
-                 alarm{} {} with notification actions",
+                 alarm{} {} with notification actions{caveat}",
                 plural(filter_names.len()),
                 list(&filter_names),
                 plural(alarm_names.len()),
