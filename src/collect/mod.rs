@@ -419,10 +419,14 @@ pub async fn collect(options: &AwsOptions, identity: &Identity, plan: &ScanPlan)
                         progress.done("guardduty", region);
                         detectors
                     },
+                    // The inventory and the data stores do not depend on each other.
                     async {
-                        let tagged = tagging::collect(&clients).await;
-                        progress.done("tag", region);
-                        let (tables, queues, topics) = tokio::join!(
+                        tokio::join!(
+                            async {
+                                let tagged = tagging::collect(&clients).await;
+                                progress.done("tag", region);
+                                tagged
+                            },
                             async {
                                 let tables = datastores::dynamodb_tables(&clients).await;
                                 progress.done("dynamodb", region);
@@ -438,8 +442,7 @@ pub async fn collect(options: &AwsOptions, identity: &Identity, plan: &ScanPlan)
                                 progress.done("sns", region);
                                 topics
                             },
-                        );
-                        (tagged, tables, queues, topics)
+                        )
                     },
                 );
                 let (tagged_resources, dynamodb_tables, sqs_queues, sns_topics) = stores;

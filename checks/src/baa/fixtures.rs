@@ -172,6 +172,11 @@ pub fn compliant_region() -> RegionSnapshot {
                 }),
             )]),
         },
+        // A recorder exists and its (empty) resource counts were read.
+        config_service: crate::snapshot::ConfigServiceSnapshot {
+            discovered_resource_counts: Some(Source::Collected(Default::default())),
+            ..Default::default()
+        },
         ..RegionSnapshot::default()
     }
 }

@@ -599,6 +599,23 @@ fn grade_service(ctx: &Context, prefix: &str, seen: &Seen, inv: &Inventory) -> V
             verdict
         };
     };
+    // "Not tagged" is only known where the tags were read.
+    let tags_unread: Vec<&str> = seen
+        .regions
+        .iter()
+        .filter(|r| r.as_str() != GLOBAL && !inv.tagging_read.contains(r.as_str()))
+        .map(String::as_str)
+        .collect();
+    if seen.in_scope.is_empty() && !tags_unread.is_empty() {
+        return Verdict::missing(
+            format!(
+                "{summary}: whether it holds resources tagged {tag_text} is unknown: \
+                 tag:GetResources could not be read in {}",
+                tags_unread.join(", ")
+            ),
+            evidence,
+        );
+    }
     if seen.in_scope.is_empty() {
         let status_text = if eligible {
             format!("it is on {dated}")
@@ -695,6 +712,25 @@ fn run(ctx: &Context) -> Vec<Finding> {
             )
         })
         .collect();
+    // Without a Config recorder a region's inventory is its tagged resources and the services
+    // this tool reads: untagged resources of any other service stay invisible there.
+    for (name, region) in &ctx.snapshot.regions {
+        if region.config_service.discovered_resource_counts.is_none() {
+            findings.push(META.finding(
+                ctx,
+                name,
+                &Resource::region(name),
+                Verdict::manual(
+                    format!(
+                        "{name} has no AWS Config recorder, so untagged resources of services \
+                         hipaa-audit does not read cannot be inventoried there; check the Billing \
+                         console's bill by service for {name}, or turn on Config"
+                    ),
+                    json!({ "region": name, "config_resource_counts": null }),
+                ),
+            ));
+        }
+    }
     if let Some(error) = inventory_error(ctx, &inv) {
         findings.push(account_finding(ctx, &META, error));
     } else if findings.is_empty() {
@@ -1006,10 +1042,14 @@ mod tests {
 
     #[test]
     fn every_inventory_source_failing_is_a_global_error() {
-        let region = RegionSnapshot {
+        let mut region = RegionSnapshot {
             tagged_resources: Source::Failed(failure("tag", "GetResources")),
             ..RegionSnapshot::default()
         };
+        region.config_service.discovered_resource_counts = Some(Source::Failed(failure(
+            "config",
+            "GetDiscoveredResourceCounts",
+        )));
         let global = GlobalSnapshot {
             s3: crate::snapshot::S3Snapshot {
                 buckets: Source::Failed(failure("s3", "ListBuckets")),
@@ -1038,11 +1078,31 @@ mod tests {
     }
 
     #[test]
+    fn a_region_without_config_is_a_manual_blind_spot() {
+        let findings = run_with(RegionSnapshot::default(), &Config::default());
+        let blind = finding_for(&findings, REGION);
+        assert_eq!(blind.status, Status::Manual);
+        assert_mentions(&blind.message, &["no AWS Config recorder", "untagged"]);
+    }
+
+    #[test]
+    fn phi_scope_is_unknown_where_tags_could_not_be_read() {
+        let mut region = compliant_region();
+        region.tagged_resources = Source::Failed(failure("tag", "GetResources"));
+        let findings = run_with(region, &phi_config());
+        // DynamoDB was listed by its collector, but whether its tables carry the PHI tag is
+        // unknown: not "no PHI".
+        let dynamodb = finding_for(&findings, "dynamodb");
+        assert_eq!(dynamodb.status, Status::Error, "{}", dynamodb.message);
+        assert_mentions(&dynamodb.message, &["unknown", "GetResources"]);
+    }
+
+    #[test]
     fn nothing_found_is_not_applicable_and_no_region_is_an_error() {
-        let empty = snapshot_of(
-            vec![(REGION, RegionSnapshot::default())],
-            global_with_buckets(vec![]),
-        );
+        let mut recorded = RegionSnapshot::default();
+        recorded.config_service.discovered_resource_counts =
+            Some(Source::Collected(Default::default()));
+        let empty = snapshot_of(vec![(REGION, recorded)], global_with_buckets(vec![]));
         let finding = only_finding(evaluate_snapshot(&CHECK, &empty, &Config::default()));
         assert_eq!(finding.status, Status::NotApplicable);
         assert_mentions(&finding.message, &["2025-04-16"]);
