@@ -10,6 +10,7 @@ pub mod baa;
 pub mod catalog;
 pub mod compute;
 pub mod config;
+pub mod drift;
 pub mod elb;
 pub mod eligible;
 pub mod finding;
@@ -22,6 +23,7 @@ pub mod reference;
 pub mod registry;
 pub mod report;
 pub mod snapshot;
+pub mod waiver;
 
 pub use catalog::{Check, CheckMeta, Context};
 pub use config::Config;
