@@ -31,6 +31,32 @@ pub struct AwsOptions {
     pub endpoint: Option<String>,
     /// Static credentials override (the demo's dummy keys).
     pub static_credentials: Option<(String, String)>,
+    /// Credentials of an assumed role (`--role-arn`), shared by every client of that account.
+    pub assumed: Option<aws_sdk_sts::config::SharedCredentialsProvider>,
+}
+
+/// Options for scanning the account behind `role_arn`: the base chain's credentials assume the
+/// role (session name `hipaa-audit`, optional external id) once, and every client shares them.
+pub async fn assume_role(
+    base: &AwsOptions,
+    role_arn: &str,
+    external_id: Option<&str>,
+    region: &str,
+) -> AwsOptions {
+    let config = sdk_config(base, Some(region)).await;
+    let mut builder = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+        .session_name("hipaa-audit")
+        .configure(&config);
+    if let Some(id) = external_id {
+        builder = builder.external_id(id);
+    }
+    let provider = builder.build().await;
+    AwsOptions {
+        assumed: Some(aws_sdk_sts::config::SharedCredentialsProvider::new(
+            provider,
+        )),
+        ..base.clone()
+    }
 }
 
 /// Counts HTTP requests (attempts included) across every client of a scan.
@@ -110,6 +136,9 @@ pub async fn sdk_config(options: &AwsOptions, region: Option<&str>) -> SdkConfig
     if let Some((key, secret)) = &options.static_credentials {
         loader =
             loader.credentials_provider(Credentials::new(key, secret, None, None, "hipaa-audit"));
+    }
+    if let Some(assumed) = &options.assumed {
+        loader = loader.credentials_provider(assumed.clone());
     }
     loader.load().await
 }

@@ -38,6 +38,38 @@ pub enum Command {
     Policy,
     /// List the HIPAA-eligible services the grade uses, with the list's date.
     Services(ServicesArgs),
+    /// Check an evidence bundle against its manifest: names every changed, missing or added file.
+    Verify(VerifyArgs),
+    /// New, resolved and still-failing findings between two JSON reports.
+    Diff(DiffArgs),
+}
+
+/// `diff` flags.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report (JSON).
+    pub old: PathBuf,
+    /// The later report (JSON).
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+}
+
+/// `diff` output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Three lists, one line per finding.
+    Table,
+    /// Counts and the three lists as JSON.
+    Json,
+}
+
+/// `verify` flags.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The bundle directory (written by `--evidence DIR`).
+    pub dir: PathBuf,
 }
 
 /// `services`: which list, in which format.
@@ -63,6 +95,13 @@ pub struct AwsArgs {
     /// Scan every region enabled for the account (EC2 DescribeRegions).
     #[arg(long, conflicts_with = "regions")]
     pub all_regions: bool,
+    /// Assume this role (session name `hipaa-audit`) and scan its account; repeat for several
+    /// accounts, scanned concurrently into one report.
+    #[arg(long = "role-arn", value_name = "ARN")]
+    pub role_arns: Vec<String>,
+    /// External id for --role-arn, when the roles' trust policies require one.
+    #[arg(long, value_name = "ID", requires = "role_arns")]
+    pub external_id: Option<String>,
     /// Maximum concurrent API calls across the scan.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub concurrency: u16,
@@ -79,14 +118,45 @@ pub enum Format {
     Table,
     /// The JSON report (schema_version 1).
     Json,
+    /// One row per finding.
+    Csv,
+    /// JUnit XML: one test case per check and resource.
+    Junit,
+    /// SARIF 2.1.0: the catalog as rules, failures as results.
+    Sarif,
+    /// Markdown, for tickets and pull requests.
+    Markdown,
+    /// One self-contained HTML page for people and printers.
+    Html,
+    /// OCSF 1.1 Compliance Finding events (Security Hub, SIEM pipelines).
+    Ocsf,
+}
+
+impl Format {
+    /// The file extension a format is written with when several go to one `--output` base.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Table => "txt",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Junit => "junit.xml",
+            Format::Sarif => "sarif",
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Ocsf => "ocsf.json",
+        }
+    }
 }
 
 /// Which checks, which findings, which output.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    ///
+    /// Repeat it to write several formats at once; then `--output BASE` writes `BASE.json`,
+    /// `BASE.sarif`, ... (table: `.txt`, junit: `.junit.xml`, ocsf: `.ocsf.json`).
+    #[arg(long, value_enum)]
+    pub format: Vec<Format>,
     /// Write the report to PATH (atomically) instead of stdout.
     #[arg(long, value_name = "PATH")]
     pub output: Option<PathBuf>,
@@ -96,6 +166,18 @@ pub struct ReportArgs {
     /// A newer HIPAA-eligible services list (TOML, the embedded list's format) to grade with.
     #[arg(long, value_name = "FILE")]
     pub eligible_services: Option<PathBuf>,
+    /// Also write the auditor's evidence bundle to DIR (report, findings, raw evidence, manifest).
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
+    /// Waivers file (TOML): accepted failures with reason, owner and expiry.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// An earlier JSON report: show new, resolved and still-failing findings since then.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline, only failures that are new since the baseline decide exit code 1.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
     /// Only run these checks (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub checks: Vec<String>,

@@ -43,11 +43,14 @@ pub fn run(plan: &Prepared, args: &DemoArgs) -> Result<Outcome> {
             profile: None,
             endpoint: Some(moto.endpoint()),
             static_credentials: Some((TEST_ACCESS_KEY.to_owned(), TEST_SECRET_KEY.to_owned())),
+            assumed: None,
         };
         let aws_args = AwsArgs {
             profile: None,
             regions: account.regions.keys().cloned().collect(),
             all_regions: false,
+            role_arns: Vec::new(),
+            external_id: None,
             concurrency: 16,
             no_progress: args.no_progress,
         };

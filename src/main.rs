@@ -10,17 +10,19 @@ use anyhow::{anyhow, bail, Context as _, Result};
 use clap::Parser;
 use hipaa_checks::eligible::EligibleServices;
 use hipaa_checks::snapshot::SNAPSHOT_SCHEMA_VERSION;
-use hipaa_checks::{registry, Check, Config, Context, Report, Severity, Snapshot, Status};
+use hipaa_checks::waiver::{self, Waiver};
+use hipaa_checks::{registry, Check, Config, Context, Failure, Report, Severity, Snapshot, Status};
 
 mod aws;
 mod cli;
 mod collect;
 mod demo;
+mod evidence;
 mod output;
 mod policy;
 mod render;
 
-use cli::{AwsArgs, CatalogFormat, Cli, Command, Format, ReportArgs};
+use cli::{AwsArgs, CatalogFormat, Cli, Command, DiffFormat, Format, ReportArgs};
 
 /// Exit codes of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,17 +72,18 @@ fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Scan(args) => {
             let plan = Prepared::new(&args.report)?;
+            let base = aws::AwsOptions {
+                profile: args.aws.profile.clone(),
+                ..Default::default()
+            };
             runtime()?.block_on(async {
-                let snapshot = collect_account(
-                    &aws::AwsOptions {
-                        profile: args.aws.profile.clone(),
-                        ..Default::default()
-                    },
-                    &args.aws,
-                    args.report.quiet,
-                )
-                .await?;
-                plan.finish(&snapshot, &args.report)
+                if args.aws.role_arns.is_empty() {
+                    let snapshot = collect_account(&base, &args.aws, args.report.quiet).await?;
+                    return plan.finish(&snapshot, &args.report);
+                }
+                let (snapshots, unreachable) =
+                    collect_accounts(&base, &args.aws, args.report.quiet).await?;
+                plan.finish_accounts(&snapshots, &unreachable, &args.report)
             })
         }
         Command::Collect(args) => runtime()?.block_on(async {
@@ -136,6 +139,73 @@ fn run(cli: Cli) -> Result<Outcome> {
             };
             print!("{text}");
             Ok(Outcome::Clean)
+        }
+        Command::Verify(args) => {
+            let (manifest, check) = evidence::verify(&args.dir)?;
+            for path in &check.changed {
+                println!("changed: {path}");
+            }
+            for path in &check.missing {
+                println!("missing: {path}");
+            }
+            for path in &check.added {
+                println!("added: {path}");
+            }
+            if check.is_intact() {
+                println!(
+                    "{}: intact ({} files match manifest.json; account {}, written by hipaa-audit {})",
+                    args.dir.display(),
+                    check.intact,
+                    manifest.accounts.join(","),
+                    manifest.tool_version
+                );
+                Ok(Outcome::Clean)
+            } else {
+                println!(
+                    "{}: NOT intact ({} changed, {} missing, {} added)",
+                    args.dir.display(),
+                    check.changed.len(),
+                    check.missing.len(),
+                    check.added.len()
+                );
+                Ok(Outcome::Failures)
+            }
+        }
+        Command::Diff(args) => {
+            let old = read_report(&args.old, "diff")?;
+            let new = read_report(&args.new, "diff")?;
+            let drift = hipaa_checks::drift::compare(&old, &new);
+            match args.format {
+                DiffFormat::Json => {
+                    let mut text = serde_json::to_string_pretty(&drift)?;
+                    text.push('\n');
+                    print!("{text}");
+                }
+                DiffFormat::Table => {
+                    let line = |f: &hipaa_checks::Finding| {
+                        format!(
+                            "  {} {} {} {}: {}",
+                            f.severity, f.check_id, f.region, f.resource_id, f.message
+                        )
+                    };
+                    for (title, list) in [
+                        ("new failures", &drift.new_failures),
+                        ("resolved", &drift.resolved),
+                        ("still failing", &drift.still_failing),
+                    ] {
+                        println!("{title} ({}):", list.len());
+                        for finding in list.iter() {
+                            println!("{}", line(finding));
+                        }
+                    }
+                    println!("{}", drift_line(&drift));
+                }
+            }
+            Ok(if drift.new_failures.is_empty() {
+                Outcome::Clean
+            } else {
+                Outcome::Failures
+            })
         }
         Command::Policy => {
             print!("{}", policy::document());
@@ -197,6 +267,20 @@ pub struct Prepared {
     config: Config,
     checks: Vec<&'static Check>,
     eligible: EligibleServices,
+    waivers: Vec<Waiver>,
+    baseline: Option<Report>,
+}
+
+/// Reads a JSON report written by hipaa-audit (`--baseline`, `diff`).
+fn read_report(path: &Path, flag: &str) -> Result<Report> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {flag} {}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        anyhow!(
+            "{flag} {}: not a hipaa-audit JSON report ({e}); write one with `--format json --output FILE`",
+            path.display()
+        )
+    })
 }
 
 impl Prepared {
@@ -236,65 +320,300 @@ impl Prepared {
         if checks.is_empty() {
             bail!("--checks/--skip-checks leave no check to run");
         }
+        if args.format.len() > 1 && args.output.is_none() {
+            unreachable_formats()?;
+        }
         let eligible = load_eligible(args.eligible_services.as_deref())?;
+        let waivers = match &args.waivers {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read waivers file {}", path.display()))?;
+                waiver::parse(&text).map_err(|e| anyhow!("waivers file {}: {e}", path.display()))?
+            }
+            None => Vec::new(),
+        };
+        let baseline = match &args.baseline {
+            Some(path) => Some(read_report(path, "--baseline")?),
+            None => None,
+        };
+        if let Some(dir) = &args.evidence {
+            let parent = dir.parent().filter(|p| !p.as_os_str().is_empty());
+            if parent.is_some_and(|p| !p.is_dir()) {
+                bail!(
+                    "cannot write --evidence {}: its parent directory does not exist",
+                    dir.display()
+                );
+            }
+        }
         Ok(Prepared {
             config,
             checks,
             eligible,
+            waivers,
+            baseline,
         })
     }
 
     /// Grades, renders, writes and decides the exit code.
     pub fn finish(&self, snapshot: &Snapshot, args: &ReportArgs) -> Result<Outcome> {
+        self.finish_accounts(std::slice::from_ref(snapshot), &[], args)
+    }
+
+    /// Grades one account's snapshot; `None` when nothing of it could be collected.
+    fn grade(&self, snapshot: &Snapshot) -> Option<Report> {
         let ctx = Context {
             snapshot,
             config: &self.config,
             now: jiff::Timestamp::now(),
             eligible: &self.eligible,
         };
-        let mut findings = registry::grade(&ctx, &self.checks);
+        let findings = registry::grade(&ctx, &self.checks);
         // Entirely blind: every finding is an error. A report of nothing but errors would
-        // look like a result; stop and say why instead.
-        // (A check that degrades to `manual` when its source fails, like baa-accepted, does not
-        // make a blind scan look like a result either.)
+        // look like a result. (A check that degrades to `manual` when its source fails, like
+        // baa-accepted, does not make a blind scan look like a result either.)
         let all_errors = !findings.is_empty() && findings.iter().all(|f| f.status == Status::Error);
         if all_errors || nothing_collected(snapshot) {
-            let first = snapshot.failures().into_iter().next();
-            let reason = first.map(|f| f.describe()).unwrap_or_default();
-            bail!("nothing could be collected: every check lacks its evidence (first failed call: {reason}); check credentials and permissions (`hipaa-audit explain ID` lists what each check reads)");
+            return None;
         }
-        if let Some(minimum) = args.severity {
-            let minimum: Severity = minimum.into();
-            findings.retain(|f| f.severity.at_least(minimum));
-        }
-        let report = Report::new(
+        Some(Report::new(
             snapshot,
             findings,
             env!("CARGO_PKG_VERSION"),
             &self.eligible.as_of,
-        );
+        ))
+    }
+
+    /// Grades every account, merges them into one report with the accounts that could not be
+    /// reached, renders, writes and decides the exit code.
+    pub fn finish_accounts(
+        &self,
+        snapshots: &[Snapshot],
+        unreachable: &[Failure],
+        args: &ReportArgs,
+    ) -> Result<Outcome> {
+        let mut parts = Vec::new();
+        let mut blind = Vec::new();
+        for snapshot in snapshots {
+            match self.grade(snapshot) {
+                Some(report) => parts.push(report),
+                None => {
+                    let first = snapshot.failures().into_iter().next();
+                    blind.push(Failure::new(
+                        "sts",
+                        "collect",
+                        "global",
+                        "NothingCollected",
+                        format!(
+                            "account {}: nothing could be collected (first failed call: {})",
+                            snapshot.account_id,
+                            first.map(|f| f.describe()).unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+        }
+        let mut problems: Vec<Failure> = unreachable.to_vec();
+        problems.extend(blind);
+        let Some(merged) = Report::merge(parts, &problems) else {
+            let reason = problems
+                .first()
+                .map(|f| f.message.clone())
+                .unwrap_or_else(|| "no account was scanned".to_owned());
+            bail!("nothing could be collected: every check lacks its evidence ({reason}); check credentials and permissions (`hipaa-audit explain ID` lists what each check reads)");
+        };
+        for problem in &problems {
+            eprintln!("hipaa-audit: {}", problem.message);
+        }
+        // Waivers apply before the severity filter (a filtered-out finding is still covered)
+        // and as of the collection date, so grading a saved snapshot again gives the same result.
+        let started = snapshots
+            .iter()
+            .map(|s| s.started_at)
+            .min()
+            .unwrap_or_else(jiff::Timestamp::now);
+        let today = started.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let mut report = merged.apply_waivers(&self.waivers, today);
+        for status in &report.waivers {
+            match status.state {
+                waiver::WaiverState::Expired => eprintln!(
+                    "hipaa-audit: waiver for {} {} (owner {}) expired on {}: it no longer applies",
+                    status.check, status.resource, status.owner, status.expires
+                ),
+                waiver::WaiverState::Stale => eprintln!(
+                    "hipaa-audit: waiver for {} {} (owner {}) matches no finding: remove it or fix its resource",
+                    status.check, status.resource, status.owner
+                ),
+                waiver::WaiverState::Applied => {}
+            }
+        }
+        if let Some(minimum) = args.severity {
+            let minimum: Severity = minimum.into();
+            report.findings.retain(|f| f.severity.at_least(minimum));
+            report.summary = hipaa_checks::report::Summary::of(&report.findings);
+        }
+        let drift = self
+            .baseline
+            .as_ref()
+            .map(|old| hipaa_checks::drift::compare(old, &report));
+        let formats: Vec<Format> = if args.format.is_empty() {
+            vec![Format::Table]
+        } else {
+            args.format.clone()
+        };
         let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-        let text = match args.format {
-            Format::Table => render::table::render(
+        match (&args.output, formats.as_slice()) {
+            (None, [format]) => {
+                if !args.quiet {
+                    print!(
+                        "{}",
+                        render_as(*format, &report, drift.as_ref(), to_terminal)?
+                    );
+                }
+            }
+            (Some(path), [format]) => output::write_atomic(
+                path,
+                render_as(*format, &report, drift.as_ref(), false)?.as_bytes(),
+            )?,
+            (Some(base), several) => {
+                for format in several {
+                    let path = base.with_extension(format.extension());
+                    output::write_atomic(
+                        &path,
+                        render_as(*format, &report, drift.as_ref(), false)?.as_bytes(),
+                    )?;
+                    if !args.quiet {
+                        eprintln!("hipaa-audit: wrote {}", path.display());
+                    }
+                }
+            }
+            (None, _) => unreachable_formats()?,
+        }
+        if let Some(drift) = &drift {
+            if !args.quiet {
+                eprintln!("{}", drift_line(drift));
+            }
+        }
+        if let Some(dir) = &args.evidence {
+            write_evidence(dir, snapshots, &report, drift.as_ref())?;
+        }
+        if args.quiet || args.output.is_some() {
+            println!("{}", render::summary_line(&report));
+        }
+        let fail_on: Severity = args.fail_on.into();
+        Ok(match &drift {
+            // Only failures new since the baseline count; the rest of the verdict is unchanged.
+            Some(drift) if args.fail_on_new => outcome_of(
+                drift
+                    .new_failures
+                    .iter()
+                    .any(|f| f.severity.at_least(fail_on)),
                 &report,
+            ),
+            _ => outcome(&report, fail_on),
+        })
+    }
+}
+
+/// Several formats need somewhere to go; checked again here in case a caller skipped
+/// [`Prepared::new`].
+fn unreachable_formats() -> Result<()> {
+    bail!("several --format values need --output BASE (each format is written to BASE.<ext>)")
+}
+
+/// Renders the report in one format.
+fn render_as(
+    format: Format,
+    report: &Report,
+    drift: Option<&hipaa_checks::drift::Drift>,
+    to_terminal: bool,
+) -> Result<String> {
+    Ok(match format {
+        Format::Table => {
+            let mut text = render::table::render(
+                report,
                 if to_terminal && std::env::var_os("NO_COLOR").is_none() {
                     render::table::Style::Terminal
                 } else {
                     render::table::Style::Plain
                 },
-            ),
-            Format::Json => render::json::render(&report)?,
+            );
+            if let Some(drift) = drift {
+                text.push_str(&drift_line(drift));
+                text.push('\n');
+            }
+            text
+        }
+        Format::Json => render::json::render(report)?,
+        Format::Csv => render::csv::render(report)?,
+        Format::Junit => render::junit::render(report)?,
+        Format::Sarif => render::sarif::render(report)?,
+        Format::Markdown => render::markdown::render(report),
+        Format::Html => render::html::render(report, html_drift(drift))?,
+        Format::Ocsf => render::ocsf::render(report)?,
+    })
+}
+
+/// One line: what changed since the baseline.
+fn drift_line(drift: &hipaa_checks::drift::Drift) -> String {
+    format!(
+        "since the baseline: {} new failure(s), {} resolved, {} still failing",
+        drift.counts.new_failures, drift.counts.resolved, drift.counts.still_failing
+    )
+}
+
+/// The counts the HTML report shows for a drift.
+fn html_drift(drift: Option<&hipaa_checks::drift::Drift>) -> Option<render::html::DriftCounts> {
+    drift.map(|d| render::html::DriftCounts {
+        new: d.counts.new_failures,
+        resolved: d.counts.resolved,
+        still: d.counts.still_failing,
+    })
+}
+
+/// The evidence bundle: the report in every auditor format, and the raw evidence it cites.
+fn write_evidence(
+    dir: &Path,
+    snapshots: &[Snapshot],
+    report: &Report,
+    drift: Option<&hipaa_checks::drift::Drift>,
+) -> Result<()> {
+    // One account: snapshot.json; several: snapshot-<account>.json each.
+    let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
+    for snapshot in snapshots {
+        let mut text = serde_json::to_string_pretty(snapshot)?;
+        text.push('\n');
+        let name = if snapshots.len() == 1 {
+            "snapshot.json".to_owned()
+        } else {
+            format!("snapshot-{}.json", snapshot.account_id)
         };
-        match &args.output {
-            Some(path) => output::write_atomic(path, text.as_bytes())?,
-            None if !args.quiet => print!("{text}"),
-            None => {}
-        }
-        if args.quiet || args.output.is_some() {
-            println!("{}", render::summary_line(&report));
-        }
-        Ok(outcome(&report, args.fail_on.into()))
+        raw.push((name, text.into_bytes()));
     }
+    let mut files = vec![
+        ("report.json", render::json::render(report)?.into_bytes()),
+        (
+            "report.html",
+            render::html::render(report, html_drift(drift))?.into_bytes(),
+        ),
+        ("findings.csv", render::csv::render(report)?.into_bytes()),
+    ];
+    files.extend(
+        raw.iter()
+            .map(|(name, bytes)| (name.as_str(), bytes.clone())),
+    );
+    let provenance = evidence::Provenance {
+        accounts: report.scan.accounts.clone(),
+        regions: report.scan.regions.clone(),
+        started_at: report.scan.started_at.clone(),
+        finished_at: report.scan.finished_at.clone(),
+    };
+    evidence::write_bundle(dir, &files, &provenance)?;
+    eprintln!(
+        "hipaa-audit: evidence bundle written to {} (check it with `hipaa-audit verify {}`)",
+        dir.display(),
+        dir.display()
+    );
+    Ok(())
 }
 
 /// The spec's exit code for a report.
@@ -303,6 +622,11 @@ fn outcome(report: &Report, fail_on: Severity) -> Outcome {
         .findings
         .iter()
         .any(|f| f.status == Status::Fail && f.severity.at_least(fail_on));
+    outcome_of(failing, report)
+}
+
+/// Exit 1 when `failing`, else 3 when evidence is missing, else 0.
+fn outcome_of(failing: bool, report: &Report) -> Outcome {
     if failing {
         Outcome::Failures
     } else if report.findings.iter().any(|f| f.status == Status::Error) {
@@ -331,6 +655,54 @@ fn is_region_name(name: &str) -> bool {
 }
 
 /// Resolves regions (flags, else the configured one), checks identity, collects the account.
+/// Assumes each `--role-arn` and collects its account, all concurrently. A role that cannot be
+/// assumed (or an account where the scan cannot start) is a collection error, not a crash.
+pub async fn collect_accounts(
+    base: &aws::AwsOptions,
+    args: &AwsArgs,
+    quiet: bool,
+) -> Result<(Vec<Snapshot>, Vec<Failure>)> {
+    let region = match args.regions.first() {
+        Some(region) => region.trim().to_owned(),
+        None => match aws::sdk_config(base, None).await.region() {
+            Some(region) => region.to_string(),
+            None => bail!("no region configured: pass --region REGION (or --all-regions), set AWS_REGION, or set a region in the profile"),
+        },
+    };
+    let mut roles: Vec<&String> = args.role_arns.iter().collect();
+    roles.sort();
+    roles.dedup();
+    for role in &roles {
+        if !role.starts_with("arn:") || !role.contains(":role/") {
+            bail!("--role-arn {role} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
+        }
+    }
+    let results = futures::future::join_all(roles.iter().map(|role| {
+        let region = region.clone();
+        async move {
+            let options = aws::assume_role(base, role, args.external_id.as_deref(), &region).await;
+            (role, collect_account(&options, args, quiet).await)
+        }
+    }))
+    .await;
+    let mut snapshots = Vec::new();
+    let mut unreachable = Vec::new();
+    for (role, result) in results {
+        match result {
+            Ok(snapshot) => snapshots.push(snapshot),
+            Err(err) => unreachable.push(Failure::new(
+                "sts",
+                "AssumeRole",
+                &region,
+                "AssumeRoleFailed",
+                format!("role {role} could not be used, its account was not scanned: {err:#}"),
+            )),
+        }
+    }
+    snapshots.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    Ok((snapshots, unreachable))
+}
+
 pub async fn collect_account(
     options: &aws::AwsOptions,
     args: &AwsArgs,

@@ -43,6 +43,8 @@ pub struct FaultPlan {
 
 impl FaultPlan {
     /// Adds a rule.
+    /// `operation` is an API operation (`DescribeDBClusters`), `*` for every operation, or
+    /// `Operation/needle` for the requests of that operation whose body contains `needle`.
     pub fn with(mut self, operation: &str, fault: Fault) -> Self {
         self.rules.insert(operation.to_owned(), fault);
         self
@@ -294,7 +296,16 @@ fn serve(
         )?;
         return writer.flush();
     }
-    let rule = plan.rules.get(&operation).or_else(|| plan.rules.get("*"));
+    // `Operation/needle` rules apply only to requests whose body contains the needle (one role
+    // of several AssumeRole calls); they win over plain `Operation` rules.
+    let body = String::from_utf8_lossy(&request.body);
+    let targeted = plan.rules.iter().find_map(|(key, fault)| {
+        let (op, needle) = key.split_once('/')?;
+        (op == operation && body.contains(needle)).then_some(fault)
+    });
+    let rule = targeted
+        .or_else(|| plan.rules.get(&operation))
+        .or_else(|| plan.rules.get("*"));
     let response = match rule {
         Some(Fault::AccessDenied) => error_response(&request, &operation, 403, "AccessDenied"),
         Some(Fault::Throttle) => error_response(&request, &operation, 400, "Throttling"),

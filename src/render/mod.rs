@@ -4,8 +4,16 @@ use hipaa_checks::report::Summary;
 use hipaa_checks::{Report, Severity};
 
 pub mod catalog;
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod ocsf;
+pub mod sarif;
 pub mod table;
+#[cfg(test)]
+pub mod testing;
 
 /// The one-line summary printed after every scan (and alone with `--quiet`).
 pub fn summary_line(report: &Report) -> String {

@@ -5,4 +5,5 @@ mod baa;
 mod catalog;
 mod errors;
 mod harness;
+mod reports;
 mod scan;

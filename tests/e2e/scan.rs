@@ -58,7 +58,9 @@ fn demo_account_json_is_pinned_and_follows_the_schema() {
             "scan",
             "summary",
             "findings",
-            "collection_errors"
+            "collection_errors",
+            // Beyond the spec's example: how each waiver of --waivers fared (empty without).
+            "waivers"
         ]
     );
     insta::with_settings!({ filters => redactions() }, {
