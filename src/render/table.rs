@@ -97,7 +97,15 @@ pub fn render(report: &Report, style: Style) -> String {
                 row.push(Cell::new(&finding.region));
             }
             row.push(Cell::new(&finding.resource_id));
-            row.push(Cell::new(&finding.message));
+            // A waived failure keeps its message and says who accepted it, until when.
+            let message = match &finding.waiver {
+                Some(w) => format!(
+                    "{} [waived by {} until {}: {}]",
+                    finding.message, w.owner, w.expires, w.reason
+                ),
+                None => finding.message.clone(),
+            };
+            row.push(Cell::new(message));
             table.add_row(row);
         }
     }

@@ -128,6 +128,25 @@ expires = "2099-01-01"
     assert!(stderr.contains("matches no finding"), "{stderr}");
     assert!(report["summary"]["waived"].as_u64().unwrap_or(0) >= 1);
 
+    // The table shows the waiver beside the finding.
+    let table = env
+        .cmd()
+        .args([
+            "scan",
+            "--checks",
+            "rds-cluster-backup-retention",
+            "--waivers",
+        ])
+        .arg(&waivers)
+        .args(DEMO_REGIONS)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("waived by secops@example.com until 2099-12-31"),
+        "{text}"
+    );
+
     // A malformed file is a usage error naming the key and line.
     std::fs::write(
         &waivers,
