@@ -33,6 +33,8 @@ pub struct AwsOptions {
     pub static_credentials: Option<(String, String)>,
     /// Credentials of an assumed role (`--role-arn`), shared by every client of that account.
     pub assumed: Option<aws_sdk_sts::config::SharedCredentialsProvider>,
+    /// One `--concurrency` bound shared by every account of a multi-account scan.
+    pub limiter: Option<Limiter>,
 }
 
 /// Options for scanning the account behind `role_arn`: the base chain's credentials assume the
@@ -211,6 +213,10 @@ where
                     "the AWS profile cannot be used ({problem}): check --profile / AWS_PROFILE \
                      against ~/.aws/config"
                 )
+            } else if detail.contains("AssumeRole") || detail.contains("assume role") {
+                // An assumed role's provider failed: its own cause (denied, bad external id)
+                // is the news, not a missing credential chain.
+                format!("the role could not be assumed: {}", last_cause(&detail))
             } else if detail.contains("credentials") || detail.contains("Credentials") {
                 "no AWS credentials found: run `aws configure` or `aws sso login`, pass \
                  --profile NAME, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"

@@ -44,6 +44,7 @@ pub fn run(plan: &Prepared, args: &DemoArgs) -> Result<Outcome> {
             endpoint: Some(moto.endpoint()),
             static_credentials: Some((TEST_ACCESS_KEY.to_owned(), TEST_SECRET_KEY.to_owned())),
             assumed: None,
+            limiter: None,
         };
         let aws_args = AwsArgs {
             profile: None,

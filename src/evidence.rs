@@ -79,6 +79,32 @@ fn create_private_dir(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Whether `dir` may receive a bundle: absent, empty, or a bundle this tool wrote (its
+/// manifest parses and names hipaa-audit). Anything else is refused, never overwritten.
+pub fn check_target(dir: &Path) -> Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let empty = std::fs::read_dir(dir)
+        .map(|mut entries| entries.next().is_none())
+        .unwrap_or(false);
+    if empty {
+        return Ok(());
+    }
+    let ours = std::fs::read_to_string(dir.join(MANIFEST))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Manifest>(&text).ok())
+        .is_some_and(|m| m.tool == "hipaa-audit");
+    if ours {
+        Ok(())
+    } else {
+        bail!(
+            "--evidence {} exists and is not an evidence bundle written by hipaa-audit; choose a new or empty directory",
+            dir.display()
+        )
+    }
+}
+
 /// Writes the bundle: `files` (name -> bytes) plus the manifest, into `dir`, atomically.
 pub fn write_bundle(dir: &Path, files: &[(&str, Vec<u8>)], provenance: &Provenance) -> Result<()> {
     let parent = match dir.parent() {
@@ -92,17 +118,7 @@ pub fn write_bundle(dir: &Path, files: &[(&str, Vec<u8>)], provenance: &Provenan
             parent.display()
         );
     }
-    if dir.exists() && !dir.join(MANIFEST).is_file() {
-        let empty = std::fs::read_dir(dir)
-            .map(|mut entries| entries.next().is_none())
-            .unwrap_or(false);
-        if !empty {
-            bail!(
-                "--evidence {} exists and is not an evidence bundle (no {MANIFEST}); choose a new or empty directory",
-                dir.display()
-            );
-        }
-    }
+    check_target(dir)?;
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -115,6 +131,9 @@ pub fn write_bundle(dir: &Path, files: &[(&str, Vec<u8>)], provenance: &Provenan
     let result = (|| -> Result<()> {
         let mut entries = Vec::with_capacity(files.len());
         for (file, bytes) in files {
+            if entries.iter().any(|e: &ManifestEntry| e.path == *file) {
+                bail!("internal: the bundle names {file} twice");
+            }
             crate::output::write_atomic(&staging.join(file), bytes)?;
             entries.push(ManifestEntry {
                 path: (*file).to_owned(),
@@ -141,8 +160,12 @@ pub fn write_bundle(dir: &Path, files: &[(&str, Vec<u8>)], provenance: &Provenan
             let old = parent.join(format!(".{name}.hipaa-audit-old-{}", std::process::id()));
             std::fs::rename(dir, &old)
                 .with_context(|| format!("cannot replace {}", dir.display()))?;
-            std::fs::rename(&staging, dir)
-                .with_context(|| format!("cannot move the bundle to {}", dir.display()))?;
+            if let Err(err) = std::fs::rename(&staging, dir) {
+                // Put the previous bundle back rather than leave nothing.
+                std::fs::rename(&old, dir).ok();
+                return Err(err)
+                    .with_context(|| format!("cannot move the bundle to {}", dir.display()));
+            }
             std::fs::remove_dir_all(&old).ok();
         } else {
             std::fs::rename(&staging, dir)
@@ -184,8 +207,10 @@ fn files_under(dir: &Path) -> Result<Vec<String>> {
         for entry in std::fs::read_dir(&current)
             .with_context(|| format!("cannot list {}", current.display()))?
         {
-            let path = entry?.path();
-            if path.is_dir() {
+            let entry = entry?;
+            let path = entry.path();
+            // file_type does not follow symlinks: a link loop cannot make verify spin.
+            if entry.file_type()?.is_dir() {
                 pending.push(path);
             } else if let Ok(relative) = path.strip_prefix(dir) {
                 out.push(relative.to_string_lossy().replace('\\', "/"));
@@ -219,6 +244,15 @@ pub fn verify(dir: &Path) -> Result<(Manifest, Verification)> {
         .collect();
     let mut result = Verification::default();
     for (path, entry) in &listed {
+        let plain = std::path::Path::new(path)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !plain {
+            bail!(
+                "{}: lists {path:?}, which is not a file inside the bundle",
+                manifest_path.display()
+            );
+        }
         match std::fs::read(dir.join(path)) {
             Ok(bytes) if sha256_hex(&bytes) == entry.sha256 => result.intact += 1,
             Ok(_) => result.changed.push((*path).to_owned()),
@@ -302,6 +336,10 @@ mod tests {
         std::fs::write(root.path().join("precious.txt"), b"keep").expect("seed");
         let err = write_bundle(root.path(), &[("a", vec![])], &provenance()).expect_err("refused");
         assert!(err.to_string().contains("not an evidence bundle"), "{err}");
+        // A file merely named manifest.json does not make a directory a bundle.
+        std::fs::write(root.path().join(MANIFEST), b"{}").expect("seed");
+        assert!(write_bundle(root.path(), &[("a", vec![])], &provenance()).is_err());
+        assert!(root.path().join("precious.txt").exists());
         assert!(root.path().join("precious.txt").exists());
         let missing = verify(&root.path().join("nope")).expect_err("no manifest");
         assert!(

@@ -3,7 +3,7 @@
 //! `collect` (async, I/O) -> `Snapshot` -> `hipaa_checks` (pure) -> findings -> `render`.
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context as _, Result};
@@ -86,6 +86,10 @@ fn run(cli: Cli) -> Result<Outcome> {
                 plan.finish_accounts(&snapshots, &unreachable, &args.report)
             })
         }
+        Command::Collect(args) if !args.aws.role_arns.is_empty() => bail!(
+            "collect writes one account's snapshot: run it once per account with that account's \
+             credentials (or use `scan --role-arn` for one report over several accounts)"
+        ),
         Command::Collect(args) => runtime()?.block_on(async {
             let options = aws::AwsOptions {
                 profile: args.aws.profile.clone(),
@@ -141,6 +145,14 @@ fn run(cli: Cli) -> Result<Outcome> {
             Ok(Outcome::Clean)
         }
         Command::Verify(args) => {
+            if args.dir.is_dir() && !args.dir.join(evidence::MANIFEST).is_file() {
+                println!("missing: {}", evidence::MANIFEST);
+                println!(
+                    "{}: NOT intact (no manifest to check against)",
+                    args.dir.display()
+                );
+                return Ok(Outcome::Failures);
+            }
             let (manifest, check) = evidence::verify(&args.dir)?;
             for path in &check.changed {
                 println!("changed: {path}");
@@ -201,11 +213,18 @@ fn run(cli: Cli) -> Result<Outcome> {
                     println!("{}", drift_line(&drift));
                 }
             }
-            Ok(if drift.new_failures.is_empty() {
-                Outcome::Clean
-            } else {
-                Outcome::Failures
-            })
+            let fail_on: Severity = args.fail_on.into();
+            Ok(
+                if drift
+                    .new_failures
+                    .iter()
+                    .any(|f| f.severity.at_least(fail_on))
+                {
+                    Outcome::Failures
+                } else {
+                    Outcome::Clean
+                },
+            )
         }
         Command::Policy => {
             print!("{}", policy::document());
@@ -344,6 +363,7 @@ impl Prepared {
                     dir.display()
                 );
             }
+            evidence::check_target(dir)?;
         }
         Ok(Prepared {
             config,
@@ -421,8 +441,10 @@ impl Prepared {
                 .unwrap_or_else(|| "no account was scanned".to_owned());
             bail!("nothing could be collected: every check lacks its evidence ({reason}); check credentials and permissions (`hipaa-audit explain ID` lists what each check reads)");
         };
-        for problem in &problems {
-            eprintln!("hipaa-audit: {}", problem.message);
+        if !args.quiet {
+            for problem in &problems {
+                eprintln!("hipaa-audit: {}", problem.message);
+            }
         }
         // Waivers apply before the severity filter (a filtered-out finding is still covered)
         // and as of the collection date, so grading a saved snapshot again gives the same result.
@@ -433,7 +455,7 @@ impl Prepared {
             .unwrap_or_else(jiff::Timestamp::now);
         let today = started.to_zoned(jiff::tz::TimeZone::UTC).date();
         let mut report = merged.apply_waivers(&self.waivers, today);
-        for status in &report.waivers {
+        for status in report.waivers.iter().filter(|_| !args.quiet) {
             match status.state {
                 waiver::WaiverState::Expired => eprintln!(
                     "hipaa-audit: waiver for {} {} (owner {}) expired on {}: it no longer applies",
@@ -446,15 +468,22 @@ impl Prepared {
                 waiver::WaiverState::Applied => {}
             }
         }
+        // Drift over what this run looked at: the baseline's findings of other checks, accounts
+        // or regions are out of scope, not "resolved"; and before the severity filter.
+        let drift = self.baseline.as_ref().map(|old| {
+            let mut old = old.clone();
+            old.findings.retain(|f| {
+                self.checks.iter().any(|c| c.meta.id == f.check_id)
+                    && report.scan.accounts.contains(&f.account)
+                    && (f.region == "global" || report.scan.regions.contains(&f.region))
+            });
+            hipaa_checks::drift::compare(&old, &report)
+        });
         if let Some(minimum) = args.severity {
             let minimum: Severity = minimum.into();
             report.findings.retain(|f| f.severity.at_least(minimum));
             report.summary = hipaa_checks::report::Summary::of(&report.findings);
         }
-        let drift = self
-            .baseline
-            .as_ref()
-            .map(|old| hipaa_checks::drift::compare(old, &report));
         let formats: Vec<Format> = if args.format.is_empty() {
             vec![Format::Table]
         } else {
@@ -476,7 +505,11 @@ impl Prepared {
             )?,
             (Some(base), several) => {
                 for format in several {
-                    let path = base.with_extension(format.extension());
+                    // Appended, not replaced: `--output reports/acme.prod` keeps its name.
+                    let mut name = base.as_os_str().to_owned();
+                    name.push(".");
+                    name.push(format.extension());
+                    let path = PathBuf::from(name);
                     output::write_atomic(
                         &path,
                         render_as(*format, &report, drift.as_ref(), false)?.as_bytes(),
@@ -494,7 +527,7 @@ impl Prepared {
             }
         }
         if let Some(dir) = &args.evidence {
-            write_evidence(dir, snapshots, &report, drift.as_ref())?;
+            write_evidence(dir, snapshots, &report, drift.as_ref(), args.quiet)?;
         }
         if args.quiet || args.output.is_some() {
             println!("{}", render::summary_line(&report));
@@ -510,6 +543,11 @@ impl Prepared {
                 &report,
             ),
             _ => outcome(&report, fail_on),
+        })
+        .map(|verdict| match verdict {
+            // An account that could not be scanned makes the run partly blind.
+            Outcome::Clean if !problems.is_empty() => Outcome::PartlyBlind,
+            other => other,
         })
     }
 }
@@ -576,6 +614,7 @@ fn write_evidence(
     snapshots: &[Snapshot],
     report: &Report,
     drift: Option<&hipaa_checks::drift::Drift>,
+    quiet: bool,
 ) -> Result<()> {
     // One account: snapshot.json; several: snapshot-<account>.json each.
     let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
@@ -608,6 +647,9 @@ fn write_evidence(
         finished_at: report.scan.finished_at.clone(),
     };
     evidence::write_bundle(dir, &files, &provenance)?;
+    if quiet {
+        return Ok(());
+    }
     eprintln!(
         "hipaa-audit: evidence bundle written to {} (check it with `hipaa-audit verify {}`)",
         dir.display(),
@@ -677,6 +719,12 @@ pub async fn collect_accounts(
             bail!("--role-arn {role} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
         }
     }
+    // Every account's calls count against one --concurrency bound.
+    let shared = aws::AwsOptions {
+        limiter: Some(aws::Limiter::new(usize::from(args.concurrency))),
+        ..base.clone()
+    };
+    let base = &shared;
     let results = futures::future::join_all(roles.iter().map(|role| {
         let region = region.clone();
         async move {
@@ -700,6 +748,8 @@ pub async fn collect_accounts(
         }
     }
     snapshots.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    // Two roles into the same account: scan it once.
+    snapshots.dedup_by(|a, b| a.account_id == b.account_id);
     Ok((snapshots, unreachable))
 }
 

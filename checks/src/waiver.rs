@@ -382,7 +382,14 @@ pub fn apply(findings: &mut [Finding], waivers: &[Waiver], today: Date) -> Vec<W
             if !waiver.matches(finding) {
                 continue;
             }
-            matched[i] += 1;
+            // A waiver is in use while what it covers fails (or cannot be read this time); one
+            // whose resources all pass now is stale: nothing is left to accept.
+            if matches!(
+                finding.status,
+                Status::Fail | Status::Waived | Status::Error
+            ) {
+                matched[i] += 1;
+            }
             if finding.status != Status::Fail {
                 continue;
             }
@@ -627,8 +634,20 @@ expires = 2026-12-31
                 assert_eq!(after, before, "{} untouched", before.status);
             }
         }
-        assert_eq!((states[0].matched, states[0].waived), (5, 1));
+        // Matched counts what is still failing or unreadable: the fail and the error.
+        assert_eq!((states[0].matched, states[0].waived), (2, 1));
         assert_eq!(states[0].state, WaiverState::Applied);
+    }
+
+    #[test]
+    fn a_waiver_whose_resources_all_pass_is_stale() {
+        let mut findings = vec![finding(RETENTION, Status::Pass, "analytics")];
+        let states = apply(
+            &mut findings,
+            &[waiver(RETENTION, "analytics", TODAY)],
+            TODAY,
+        );
+        assert_eq!(states[0].state, WaiverState::Stale);
     }
 
     #[test]
@@ -663,7 +682,7 @@ expires = 2026-12-31
             "Cluster analytics-2 keeps backups for 7 days."
         );
         assert_eq!(states[0].state, WaiverState::Expired);
-        assert_eq!((states[0].matched, states[0].waived), (2, 0));
+        assert_eq!((states[0].matched, states[0].waived), (1, 0));
 
         // Applying again does not repeat the note.
         apply(&mut findings, &[expired], TODAY);

@@ -316,7 +316,10 @@ impl Progress {
 pub async fn collect(options: &AwsOptions, identity: &Identity, plan: &ScanPlan) -> Snapshot {
     let started_at = Timestamp::now();
     let counter = CallCounter::default();
-    let limiter = Limiter::new(plan.concurrency);
+    let limiter = options
+        .limiter
+        .clone()
+        .unwrap_or_else(|| Limiter::new(plan.concurrency));
     // Regional services in every region, plus the global services once.
     let progress = Progress::new(
         plan.progress,

@@ -50,6 +50,7 @@ pub fn render(report: &Report, style: Style) -> String {
         return format!("No findings.\n{}\n", super::summary_line(report));
     }
     let multi_region = report.scan.regions.len() > 1;
+    let multi_account = report.scan.accounts.len() > 1;
     // Groups in report order (most severe check first); rows worst first inside a group.
     let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
     for finding in &report.findings {
@@ -73,6 +74,9 @@ pub fn render(report: &Report, style: Style) -> String {
         }
     }
     let mut header = vec!["check", "severity", "status"];
+    if multi_account {
+        header.push("account");
+    }
     if multi_region {
         header.push("region");
     }
@@ -80,8 +84,9 @@ pub fn render(report: &Report, style: Style) -> String {
     table.set_header(header);
     for (check_id, mut rows) in groups {
         rows.sort_by(|a, b| {
-            (status_rank(a.status), &a.region, &a.resource_id).cmp(&(
+            (status_rank(a.status), &a.account, &a.region, &a.resource_id).cmp(&(
                 status_rank(b.status),
+                &b.account,
                 &b.region,
                 &b.resource_id,
             ))
@@ -93,6 +98,9 @@ pub fn render(report: &Report, style: Style) -> String {
                 Cell::new(if first { finding.severity.as_str() } else { "" }),
                 status_cell(finding, style),
             ];
+            if multi_account {
+                row.push(Cell::new(&finding.account));
+            }
             if multi_region {
                 row.push(Cell::new(&finding.region));
             }

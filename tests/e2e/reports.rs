@@ -57,6 +57,16 @@ fn the_evidence_bundle_verifies_and_a_one_byte_change_is_caught() {
     assert!(text.contains("changed: report.json"), "{text}");
     assert!(text.contains("missing: snapshot.json"), "{text}");
 
+    // Deleting the manifest is tampering too, not a usage error.
+    std::fs::remove_file(bundle.join("manifest.json")).expect("remove manifest");
+    let no_manifest = isolated_cmd()
+        .arg("verify")
+        .arg(&bundle)
+        .output()
+        .expect("runs");
+    assert_eq!(no_manifest.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&no_manifest.stdout).contains("missing: manifest.json"));
+
     // The raw evidence never carries the dummy credentials the scan used.
     let report = std::fs::read_to_string(bundle.join("report.json")).unwrap_or_default();
     assert!(!report.contains(hipaa_mocks::seed::TEST_SECRET_KEY));
@@ -193,7 +203,22 @@ fn drift_over_two_states_of_the_demo_account() {
         .arg(&today)
         .output()
         .expect("runs");
-    assert_eq!(diff.status.code(), Some(1), "new failures exist");
+    assert_eq!(
+        diff.status.code(),
+        Some(1),
+        "new high failures exist (root usage alarm)"
+    );
+    let critical_only = isolated_cmd()
+        .args(["diff", "--fail-on", "critical"])
+        .arg(&yesterday)
+        .arg(&today)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        critical_only.status.code(),
+        Some(0),
+        "no new critical failure"
+    );
     let drift: serde_json::Value = serde_json::from_slice(&diff.stdout).expect("JSON");
     let ids = |list: &str| -> Vec<String> {
         drift[list]
