@@ -23,6 +23,8 @@ pub mod reference;
 pub mod registry;
 pub mod report;
 pub mod snapshot;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod waiver;
 
 pub use catalog::{Check, CheckMeta, Context};

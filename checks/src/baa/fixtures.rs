@@ -2,15 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
-
-use crate::catalog::{Check, Context};
+use crate::catalog::Check;
 use crate::config::{Config, PhiTag};
-use crate::finding::{Finding, Status};
+use crate::finding::Finding;
 use crate::snapshot::*;
+pub use crate::testing::{evaluate_snapshot, finding_for, only_finding, snapshot_of, status_of};
 
 pub const REGION: &str = "us-east-1";
-pub const ACCOUNT: &str = "111122223333";
+pub use crate::testing::ACCOUNT;
 pub const BUCKET: &str = "phi-records-111122223333";
 pub const KEY_ID: &str = "cmk-1";
 pub const KEY_ARN: &str = "arn:aws:kms:us-east-1:111122223333:key/cmk-1";
@@ -181,25 +180,6 @@ pub fn compliant_region() -> RegionSnapshot {
     }
 }
 
-/// A snapshot of the given regions (name, evidence) and global evidence.
-pub fn snapshot_of(regions: Vec<(&str, RegionSnapshot)>, global: GlobalSnapshot) -> Snapshot {
-    let at: Timestamp = "2026-11-25T12:00:00Z".parse().expect("valid timestamp");
-    Snapshot {
-        schema_version: SNAPSHOT_SCHEMA_VERSION,
-        tool_version: "test".into(),
-        account_id: ACCOUNT.into(),
-        partition: "aws".into(),
-        started_at: at,
-        finished_at: at,
-        api_calls: 0,
-        regions: regions
-            .into_iter()
-            .map(|(n, r)| (n.to_owned(), r))
-            .collect(),
-        global,
-    }
-}
-
 /// Runs one check over one region (plus the compliant global evidence) with the default config.
 pub fn evaluate(check: &Check, region: RegionSnapshot) -> Vec<Finding> {
     evaluate_snapshot(
@@ -218,17 +198,6 @@ pub fn evaluate_global(check: &Check, global: GlobalSnapshot) -> Vec<Finding> {
     )
 }
 
-/// Runs one check over a whole snapshot with a given config.
-pub fn evaluate_snapshot(check: &Check, snapshot: &Snapshot, config: &Config) -> Vec<Finding> {
-    let ctx = Context {
-        eligible: crate::eligible::EligibleServices::embedded(),
-        snapshot,
-        config,
-        now: "2026-11-25T12:00:00Z".parse().expect("valid timestamp"),
-    };
-    (check.run)(&ctx)
-}
-
 /// The default config with `phi_tag = { key = "DataClass", values = ["PHI", "ePHI"] }`.
 pub fn phi_config() -> Config {
     Config {
@@ -238,25 +207,6 @@ pub fn phi_config() -> Config {
         }),
         ..Config::default()
     }
-}
-
-/// The status of the finding for `resource_id`; panics (failing the test) when absent.
-pub fn status_of(findings: &[Finding], resource_id: &str) -> Status {
-    finding_for(findings, resource_id).status
-}
-
-/// The finding for `resource_id`; panics (failing the test) when absent.
-pub fn finding_for<'f>(findings: &'f [Finding], resource_id: &str) -> &'f Finding {
-    findings
-        .iter()
-        .find(|f| f.resource_id == resource_id)
-        .unwrap_or_else(|| panic!("no finding for {resource_id}: {findings:#?}"))
-}
-
-/// The only finding; panics (failing the test) when there is not exactly one.
-pub fn only_finding(findings: Vec<Finding>) -> Finding {
-    assert_eq!(findings.len(), 1, "expected one finding: {findings:#?}");
-    findings.into_iter().next().expect("one finding")
 }
 
 /// Asserts `message` contains every one of `parts`, naming the missing one.

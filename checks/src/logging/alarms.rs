@@ -23,6 +23,13 @@ use crate::finding::{Finding, Status};
 use crate::iam::{account_resource, unavailable, GLOBAL};
 use crate::snapshot::{MetricAlarm, MetricFilter, RegionSnapshot, Source, Trail};
 
+/// The API calls every cw-alarm check reads, for their catalog entries.
+pub const EVIDENCE: &[&str] = &[
+    "cloudtrail:DescribeTrails, GetTrailStatus, GetEventSelectors (trail and its log group)",
+    "logs:DescribeMetricFilters (filters on the trail's log group, their patterns and metrics)",
+    "cloudwatch:DescribeAlarms (alarms on those metrics, ActionsEnabled, AlarmActions)",
+];
+
 /// Account id used in the representative records (patterns rarely look at it).
 const RECORD_ACCOUNT: &str = "111122223333";
 

@@ -26,11 +26,7 @@ const META: CheckMeta = CheckMeta {
         alarm on its metric must notify someone, so that information system activity is \
         reviewed as it happens (seed 003: \"multiple unauthorized actions or logins \
         attempted\"; seed 004: how will your security team be notified?).",
-    evidence: &[
-        "cloudtrail:DescribeTrails, GetTrailStatus, GetEventSelectors (trail and its log group)",
-        "logs:DescribeMetricFilters (filters on the trail's log group, their patterns and metrics)",
-        "cloudwatch:DescribeAlarms (alarms on those metrics, ActionsEnabled, AlarmActions)",
-    ],
+    evidence: super::alarms::EVIDENCE,
     remediation: Remediation {
         summary: "Add a metric filter for unauthorized API calls (CIS pattern) \
             to the trail's CloudWatch Logs group, and an alarm on its metric that notifies an SNS \
@@ -57,10 +53,6 @@ fn run(ctx: &Context) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::finding::Status;
-    use crate::logging::fixtures::*;
-
     /// Filter sets that cover the class (each set is the only filters on the log group).
     const ACCEPTED: &[&[&str]] = &[
         // the CIS pattern
@@ -104,34 +96,5 @@ mod tests {
         &[r#"{ ($.errorCode = "*unauthorizedOperation") || ($.errorCode = "AccessDenied*") }"#],
     ];
 
-    #[test]
-    fn accepted_patterns_pass() {
-        assert_pattern_sets(&CHECK, ACCEPTED, Status::Pass);
-    }
-
-    #[test]
-    fn rejected_patterns_fail() {
-        assert_pattern_sets(&CHECK, REJECTED, Status::Fail);
-    }
-
-    #[test]
-    fn compliant_account_passes_on_the_log_group() {
-        let findings = evaluate(&CHECK, compliant_region());
-        let finding = finding_for(&findings, LOG_GROUP);
-        assert_eq!(finding.status, Status::Pass, "{}", finding.message);
-        assert_eq!(finding.region, REGION);
-        assert_eq!(finding.resource_type, LOG_GROUP_TYPE);
-        assert_eq!(finding.resource_arn.as_deref(), Some(LOG_GROUP_ARN));
-    }
-
-    #[test]
-    fn remediation_carries_the_cis_pattern() {
-        assert!(META.remediation.cli.contains(CLASS.cis_pattern()));
-        assert!(META
-            .remediation
-            .cloudformation
-            .contains(CLASS.cis_pattern()));
-        assert!(META.remediation.cli.contains(CLASS.cis_metric()));
-        assert!(CIS_PATTERNS.contains(&(CLASS.cis_metric(), CLASS.cis_pattern())));
-    }
+    crate::logging::fixtures::alarm_check_tests!();
 }

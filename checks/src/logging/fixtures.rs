@@ -2,15 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
-
-use crate::catalog::{Check, Context};
+use crate::catalog::Check;
 use crate::config::Config;
 use crate::finding::{Finding, Status};
 use crate::snapshot::*;
+pub use crate::testing::{evaluate_snapshot, finding_for, only_finding, snapshot_of, status_of};
 
 pub const REGION: &str = "us-east-1";
-pub const ACCOUNT: &str = "111122223333";
+pub use crate::testing::ACCOUNT;
 pub const TRAIL_ARN: &str = "arn:aws:cloudtrail:us-east-1:111122223333:trail/management";
 pub const TRAIL_BUCKET: &str = "cloudtrail-logs-111122223333";
 pub const LOG_GROUP: &str = "cloudtrail/management";
@@ -237,25 +236,6 @@ pub fn compliant_global() -> GlobalSnapshot {
     }
 }
 
-/// A snapshot of the given regions (name, evidence) and global evidence.
-pub fn snapshot_of(regions: Vec<(&str, RegionSnapshot)>, global: GlobalSnapshot) -> Snapshot {
-    let at: Timestamp = "2026-11-25T12:00:00Z".parse().expect("valid timestamp");
-    Snapshot {
-        schema_version: SNAPSHOT_SCHEMA_VERSION,
-        tool_version: "test".into(),
-        account_id: ACCOUNT.into(),
-        partition: "aws".into(),
-        started_at: at,
-        finished_at: at,
-        api_calls: 0,
-        regions: regions
-            .into_iter()
-            .map(|(n, r)| (n.to_owned(), r))
-            .collect(),
-        global,
-    }
-}
-
 /// Runs one check over one region (plus the compliant global evidence) with the default config.
 pub fn evaluate(check: &Check, region: RegionSnapshot) -> Vec<Finding> {
     evaluate_snapshot(
@@ -263,36 +243,6 @@ pub fn evaluate(check: &Check, region: RegionSnapshot) -> Vec<Finding> {
         &snapshot_of(vec![(REGION, region)], compliant_global()),
         &Config::default(),
     )
-}
-
-/// Runs one check over a whole snapshot with a given config.
-pub fn evaluate_snapshot(check: &Check, snapshot: &Snapshot, config: &Config) -> Vec<Finding> {
-    let ctx = Context {
-        eligible: crate::eligible::EligibleServices::embedded(),
-        snapshot,
-        config,
-        now: "2026-11-25T12:00:00Z".parse().expect("valid timestamp"),
-    };
-    (check.run)(&ctx)
-}
-
-/// The status of the finding for `resource_id`; panics (failing the test) when absent.
-pub fn status_of(findings: &[Finding], resource_id: &str) -> Status {
-    finding_for(findings, resource_id).status
-}
-
-/// The finding for `resource_id`; panics (failing the test) when absent.
-pub fn finding_for<'f>(findings: &'f [Finding], resource_id: &str) -> &'f Finding {
-    findings
-        .iter()
-        .find(|f| f.resource_id == resource_id)
-        .unwrap_or_else(|| panic!("no finding for {resource_id}: {findings:#?}"))
-}
-
-/// The only finding; panics (failing the test) when there is not exactly one.
-pub fn only_finding(findings: Vec<Finding>) -> Finding {
-    assert_eq!(findings.len(), 1, "expected one finding: {findings:#?}");
-    findings.into_iter().next().expect("one finding")
 }
 
 /// The compliant region with its trail listing replaced.
@@ -409,3 +359,57 @@ pub fn assert_pattern_sets(check: &Check, sets: &[&[&str]], expected: Status) {
         );
     }
 }
+
+/// The four tests every `cw-alarm-*` check shares, over the `ACCEPTED` and `REJECTED` pattern
+/// sets its test module defines: accepted sets pass, rejected sets fail, the compliant account
+/// passes on the trail's log group, and the remediation carries the CIS pattern and metric.
+macro_rules! alarm_check_tests {
+    () => {
+        #[test]
+        fn accepted_patterns_pass() {
+            $crate::logging::fixtures::assert_pattern_sets(
+                &super::CHECK,
+                ACCEPTED,
+                $crate::finding::Status::Pass,
+            );
+        }
+
+        #[test]
+        fn rejected_patterns_fail() {
+            $crate::logging::fixtures::assert_pattern_sets(
+                &super::CHECK,
+                REJECTED,
+                $crate::finding::Status::Fail,
+            );
+        }
+
+        #[test]
+        fn compliant_account_passes_on_the_log_group() {
+            use $crate::logging::fixtures::*;
+            let findings = evaluate(&super::CHECK, compliant_region());
+            let finding = finding_for(&findings, LOG_GROUP);
+            assert_eq!(
+                finding.status,
+                $crate::finding::Status::Pass,
+                "{}",
+                finding.message
+            );
+            assert_eq!(finding.region, REGION);
+            assert_eq!(finding.resource_type, $crate::logging::LOG_GROUP_TYPE);
+            assert_eq!(finding.resource_arn.as_deref(), Some(LOG_GROUP_ARN));
+        }
+
+        #[test]
+        fn remediation_carries_the_cis_pattern() {
+            let remediation = &super::CHECK.meta.remediation;
+            assert!(remediation.cli.contains(super::CLASS.cis_pattern()));
+            assert!(remediation
+                .cloudformation
+                .contains(super::CLASS.cis_pattern()));
+            assert!(remediation.cli.contains(super::CLASS.cis_metric()));
+            assert!($crate::logging::fixtures::CIS_PATTERNS
+                .contains(&(super::CLASS.cis_metric(), super::CLASS.cis_pattern())));
+        }
+    };
+}
+pub(crate) use alarm_check_tests;
