@@ -521,10 +521,10 @@ impl Prepared {
             }
             (None, _) => unreachable_formats()?,
         }
-        if let Some(drift) = &drift {
-            if !args.quiet {
-                eprintln!("{}", drift_line(drift));
-            }
+        // The table on stdout carries the drift line itself; otherwise say it on stderr.
+        let table_on_stdout = args.output.is_none() && formats == [Format::Table];
+        if let Some(drift) = drift.as_ref().filter(|_| !args.quiet && !table_on_stdout) {
+            eprintln!("{}", drift_line(drift));
         }
         if let Some(dir) = &args.evidence {
             write_evidence(dir, snapshots, &report, drift.as_ref(), args.quiet)?;

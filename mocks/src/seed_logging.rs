@@ -135,6 +135,59 @@ async fn ensure_log_group(logs: &aws_sdk_cloudwatchlogs::Client, name: &str) -> 
     }
 }
 
+/// The SNS topic the security alarms notify (CreateTopic is idempotent).
+async fn security_topic(config: &SdkConfig) -> Result<String> {
+    Ok(aws_sdk_sns::Client::new(config)
+        .create_topic()
+        .name("security-alarms")
+        .send()
+        .await?
+        .topic_arn()
+        .ok_or_else(|| anyhow!("CreateTopic returned no ARN"))?
+        .to_owned())
+}
+
+/// PutMetricFilter on `group` publishing `CISBenchmark/<metric>` = 1 per match.
+fn put_filter(
+    logs: &aws_sdk_cloudwatchlogs::Client,
+    group: &str,
+    name: &str,
+    pattern: &str,
+    metric: &str,
+) -> Result<
+    aws_sdk_cloudwatchlogs::operation::put_metric_filter::builders::PutMetricFilterFluentBuilder,
+> {
+    let transformation = aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
+        .metric_name(metric)
+        .metric_namespace("CISBenchmark")
+        .metric_value("1")
+        .build()?;
+    Ok(logs
+        .put_metric_filter()
+        .log_group_name(group)
+        .filter_name(name)
+        .filter_pattern(pattern)
+        .metric_transformations(transformation))
+}
+
+/// PutMetricAlarm `<name>-alarm` on `CISBenchmark/<metric>`: at least one match in 5 minutes.
+fn put_alarm(
+    cloudwatch: &aws_sdk_cloudwatch::Client,
+    name: &str,
+    metric: &str,
+) -> aws_sdk_cloudwatch::operation::put_metric_alarm::builders::PutMetricAlarmFluentBuilder {
+    cloudwatch
+        .put_metric_alarm()
+        .alarm_name(format!("{name}-alarm"))
+        .metric_name(metric)
+        .namespace("CISBenchmark")
+        .statistic(Statistic::Sum)
+        .period(300)
+        .evaluation_periods(1)
+        .threshold(1.0)
+        .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
+}
+
 /// Seeds the region's trails, metric filters and alarms, Config recorder and rules, GuardDuty.
 pub async fn seed_logging(
     config: &SdkConfig,
@@ -182,41 +235,21 @@ pub async fn seed_logging(
     }
 
     if !fixture.metric_filter.is_empty() {
-        let topic = aws_sdk_sns::Client::new(config)
-            .create_topic()
-            .name("security-alarms")
-            .send()
-            .await?
-            .topic_arn()
-            .ok_or_else(|| anyhow!("CreateTopic returned no ARN"))?
-            .to_owned();
+        let topic = security_topic(config).await?;
         let cloudwatch = aws_sdk_cloudwatch::Client::new(config);
         for filter in &fixture.metric_filter {
             ensure_log_group(&logs, &filter.log_group).await?;
-            logs.put_metric_filter()
-                .log_group_name(&filter.log_group)
-                .filter_name(&filter.name)
-                .filter_pattern(&filter.pattern)
-                .metric_transformations(
-                    aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
-                        .metric_name(&filter.metric)
-                        .metric_namespace("CISBenchmark")
-                        .metric_value("1")
-                        .build()?,
-                )
-                .send()
-                .await?;
+            put_filter(
+                &logs,
+                &filter.log_group,
+                &filter.name,
+                &filter.pattern,
+                &filter.metric,
+            )?
+            .send()
+            .await?;
             if filter.alarm {
-                cloudwatch
-                    .put_metric_alarm()
-                    .alarm_name(format!("{}-alarm", filter.name))
-                    .metric_name(&filter.metric)
-                    .namespace("CISBenchmark")
-                    .statistic(Statistic::Sum)
-                    .period(300)
-                    .evaluation_periods(1)
-                    .threshold(1.0)
-                    .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
+                put_alarm(&cloudwatch, &filter.name, &filter.metric)
                     .set_alarm_actions(filter.alarm_action.then(|| vec![topic.clone()]))
                     .send()
                     .await?;
@@ -316,41 +349,11 @@ pub async fn demo_next_day(endpoint: &str) -> Result<()> {
     let config = crate::seed::local_sdk_config(endpoint, "us-east-1").await;
     let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
     let cloudwatch = aws_sdk_cloudwatch::Client::new(&config);
-    let topic = aws_sdk_sns::Client::new(&config)
-        .create_topic()
-        .name("security-alarms")
-        .send()
-        .await?
-        .topic_arn()
-        .ok_or_else(|| anyhow!("CreateTopic returned no ARN"))?
-        .to_owned();
-    let put_filter = |name: &'static str, pattern: &'static str, metric: &'static str| {
-        let transformation = aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
-            .metric_name(metric)
-            .metric_namespace("CISBenchmark")
-            .metric_value("1")
-            .build()?;
-        anyhow::Ok(
-            logs.put_metric_filter()
-                .log_group_name(GROUP)
-                .filter_name(name)
-                .filter_pattern(pattern)
-                .metric_transformations(transformation),
-        )
-    };
-    let put_alarm = |name: &str, metric: &str| {
-        cloudwatch
-            .put_metric_alarm()
-            .alarm_name(format!("{name}-alarm"))
-            .metric_name(metric)
-            .namespace("CISBenchmark")
-            .statistic(Statistic::Sum)
-            .period(300)
-            .evaluation_periods(1)
-            .threshold(1.0)
-            .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
-            .alarm_actions(&topic)
-    };
+    let topic = security_topic(&config).await?;
+    let put_filter =
+        |name: &str, pattern: &str, metric: &str| put_filter(&logs, GROUP, name, pattern, metric);
+    let put_alarm =
+        |name: &str, metric: &str| put_alarm(&cloudwatch, name, metric).alarm_actions(&topic);
     let delete_filter = |name: &str| {
         logs.delete_metric_filter()
             .log_group_name(GROUP)
