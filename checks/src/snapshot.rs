@@ -1178,6 +1178,23 @@ pub struct PublicAccessBlock {
 }
 
 impl PublicAccessBlock {
+    /// The settings in force when account-level and bucket-level blocks both apply: S3 honours
+    /// a setting that is on at either level.
+    pub fn combined(
+        account: Option<&PublicAccessBlock>,
+        bucket: Option<&PublicAccessBlock>,
+    ) -> Self {
+        let on = |get: fn(&PublicAccessBlock) -> bool| {
+            account.is_some_and(get) || bucket.is_some_and(get)
+        };
+        PublicAccessBlock {
+            block_public_acls: on(|p| p.block_public_acls),
+            ignore_public_acls: on(|p| p.ignore_public_acls),
+            block_public_policy: on(|p| p.block_public_policy),
+            restrict_public_buckets: on(|p| p.restrict_public_buckets),
+        }
+    }
+
     /// All four settings on.
     pub fn all_on(&self) -> bool {
         self.block_public_acls

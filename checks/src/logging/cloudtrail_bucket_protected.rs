@@ -26,9 +26,9 @@ const META: CheckMeta = CheckMeta {
     requirement: "Audit logs are only evidence while nobody can read them freely or quietly \
         remove them (seed 004: protect logs against modification, restrict who can read them, \
         require MFA to delete them). Each bucket a trail delivers to must (1) have all four \
-        bucket-level Block Public Access settings on (a bucket policy that allows Principal \
-        \"*\" without a condition is reported too; account-level Block Public Access is not \
-        read), (2) have server access logging on, so reads and deletions of log files are \
+        Block Public Access settings in force, each on at the account or the bucket level as \
+        S3 applies them (a bucket policy that allows Principal \"*\" without a condition is \
+        reported too), (2) have server access logging on, so reads and deletions of log files are \
         themselves recorded, and (3) keep every version of a log file: versioning Enabled \
         (MFA delete is reported) or S3 Object Lock. A bucket owned by another account (an \
         organization log archive) cannot be read from here and is left to a person.",
@@ -36,6 +36,7 @@ const META: CheckMeta = CheckMeta {
         "cloudtrail:DescribeTrails S3BucketName (every scanned region)",
         "s3:ListBuckets",
         "s3:GetPublicAccessBlock",
+        "s3control:GetPublicAccessBlock (account level)",
         "s3:GetBucketPolicy",
         "s3:GetBucketLogging",
         "s3:GetBucketVersioning",
@@ -134,7 +135,7 @@ fn run(ctx: &Context) -> Vec<Finding> {
                         Source::Collected(region) => region.clone(),
                         Source::Failed(_) => home.to_owned(),
                     };
-                    (region, grade_bucket(bucket, &trail_names))
+                    (region, grade_bucket(ctx, bucket, &trail_names))
                 }
             },
         };
@@ -189,9 +190,10 @@ struct Assessment<'a> {
     notes: Vec<String>,
 }
 
-fn grade_bucket(bucket: &Bucket, trail_names: &[&str]) -> Verdict {
+fn grade_bucket<'a>(ctx: &Context<'a>, bucket: &'a Bucket, trail_names: &[&str]) -> Verdict {
     let mut a = Assessment::default();
-    public_access(bucket, &mut a);
+    let account = &ctx.snapshot.global.s3.account_public_access_block;
+    public_access(account, bucket, &mut a);
     access_logging(bucket, &mut a);
     retention(bucket, &mut a);
 
@@ -199,6 +201,7 @@ fn grade_bucket(bucket: &Bucket, trail_names: &[&str]) -> Verdict {
         "bucket": bucket.name,
         "trails": trail_names,
         "public_access_block": source_value(&bucket.public_access_block),
+        "account_public_access_block": source_value(account),
         "policy_public_statements": policy_public_statements(bucket),
         "logging_target": source_value(&bucket.logging_target),
         "versioning": source_value(&bucket.versioning),
@@ -241,24 +244,47 @@ fn grade_bucket(bucket: &Bucket, trail_names: &[&str]) -> Verdict {
     Verdict::pass(message, evidence)
 }
 
-/// Requirement (1): all four bucket-level Block Public Access settings on; a public policy is
-/// reported when RestrictPublicBuckets does not neutralize it.
-fn public_access<'a>(bucket: &'a Bucket, a: &mut Assessment<'a>) {
-    let restricted = match &bucket.public_access_block {
-        Source::Collected(Some(pab)) if pab.all_on() => true,
-        Source::Collected(Some(pab)) => {
-            a.missing.push(format!(
-                "Block Public Access is not fully on ({} off)",
-                settings_off(pab).join(", ")
-            ));
-            pab.restrict_public_buckets
+/// Requirement (1): all four Block Public Access settings in force for the bucket (each on at
+/// the account or the bucket level, as S3 applies them); a public policy is reported when
+/// RestrictPublicBuckets does not neutralize it.
+fn public_access<'a>(
+    account: &'a Source<Option<PublicAccessBlock>>,
+    bucket: &'a Bucket,
+    a: &mut Assessment<'a>,
+) {
+    let restricted = match (account, &bucket.public_access_block) {
+        (Source::Collected(account), Source::Collected(own)) => {
+            let in_force = PublicAccessBlock::combined(account.as_ref(), own.as_ref());
+            if !in_force.all_on() {
+                a.missing.push(if account.is_none() && own.is_none() {
+                    "the bucket has no Block Public Access configuration, and neither has the \
+                     account"
+                        .to_owned()
+                } else {
+                    format!(
+                        "Block Public Access is not fully on ({} off at both the account and \
+                         the bucket level)",
+                        settings_off(&in_force).join(", ")
+                    )
+                });
+            }
+            in_force.restrict_public_buckets
         }
-        Source::Collected(None) => {
-            a.missing
-                .push("the bucket has no Block Public Access configuration".to_owned());
+        // One level alone can settle it when all four are on there.
+        (Source::Collected(Some(pab)), Source::Failed(_))
+        | (Source::Failed(_), Source::Collected(Some(pab)))
+            if pab.all_on() =>
+        {
+            true
+        }
+        (Source::Failed(failure), _) => {
+            a.unreadable.push((
+                "the account's Block Public Access settings (s3:GetAccountPublicAccessBlock)",
+                failure,
+            ));
             false
         }
-        Source::Failed(failure) => {
+        (_, Source::Failed(failure)) => {
             a.unreadable.push((
                 "its Block Public Access settings (s3:GetPublicAccessBlock)",
                 failure,
@@ -456,6 +482,34 @@ mod tests {
                 finding.message
             );
         }
+    }
+
+    #[test]
+    fn account_level_block_public_access_counts() {
+        let mut bucket = protected_bucket(TRAIL_BUCKET);
+        bucket.public_access_block = Source::Collected(None);
+        let mut global = global_with_buckets(vec![bucket.clone()]);
+        global.s3.account_public_access_block = Source::Collected(Some(PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        }));
+        let snapshot = snapshot_of(vec![(REGION, compliant_region())], global.clone());
+        let finding = only_finding(evaluate_snapshot(&CHECK, &snapshot, &Config::default()));
+        assert_eq!(finding.status, Status::Pass, "{}", finding.message);
+
+        // The account level unreadable and the bucket level off: not proven either way.
+        global.s3.account_public_access_block =
+            Source::Failed(s3_failure("GetAccountPublicAccessBlock"));
+        let snapshot = snapshot_of(vec![(REGION, compliant_region())], global);
+        let finding = only_finding(evaluate_snapshot(&CHECK, &snapshot, &Config::default()));
+        assert_eq!(finding.status, Status::Error, "{}", finding.message);
+        assert!(
+            finding.message.contains("GetAccountPublicAccessBlock"),
+            "{}",
+            finding.message
+        );
     }
 
     #[test]
