@@ -578,6 +578,12 @@ fn render_as(
             if let Some(drift) = drift {
                 text.push_str(&drift_line(drift));
                 text.push('\n');
+                for f in &drift.new_failures {
+                    text.push_str(&format!(
+                        "  new: {} {} {} {} {}: {}\n",
+                        f.severity, f.check_id, f.account, f.region, f.resource_id, f.message
+                    ));
+                }
             }
             text
         }
@@ -586,7 +592,7 @@ fn render_as(
         Format::Junit => render::junit::render(report)?,
         Format::Sarif => render::sarif::render(report)?,
         Format::Markdown => render::markdown::render(report),
-        Format::Html => render::html::render(report, html_drift(drift))?,
+        Format::Html => render::html::render(report, drift)?,
         Format::Ocsf => render::ocsf::render(report)?,
     })
 }
@@ -597,15 +603,6 @@ fn drift_line(drift: &hipaa_checks::drift::Drift) -> String {
         "since the baseline: {} new failure(s), {} resolved, {} still failing",
         drift.counts.new_failures, drift.counts.resolved, drift.counts.still_failing
     )
-}
-
-/// The counts the HTML report shows for a drift.
-fn html_drift(drift: Option<&hipaa_checks::drift::Drift>) -> Option<render::html::DriftCounts> {
-    drift.map(|d| render::html::DriftCounts {
-        new: d.counts.new_failures,
-        resolved: d.counts.resolved,
-        still: d.counts.still_failing,
-    })
 }
 
 /// The evidence bundle: the report in every auditor format, and the raw evidence it cites.
@@ -632,7 +629,7 @@ fn write_evidence(
         ("report.json", render::json::render(report)?.into_bytes()),
         (
             "report.html",
-            render::html::render(report, html_drift(drift))?.into_bytes(),
+            render::html::render(report, drift)?.into_bytes(),
         ),
         ("findings.csv", render::csv::render(report)?.into_bytes()),
     ];

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use hipaa_checks::drift::Drift;
 use hipaa_checks::reference::security_rule_section;
 use hipaa_checks::{Report, Severity, Status};
 use minijinja::{context, Environment};
@@ -51,19 +52,8 @@ struct BaaRow {
     counts: Counts,
 }
 
-/// New / resolved / still-failing counts against a baseline, for the summary.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct DriftCounts {
-    /// Failures not in the baseline.
-    pub new: usize,
-    /// Baseline failures no longer failing.
-    pub resolved: usize,
-    /// Failures in both.
-    pub still: usize,
-}
-
 /// Renders the report (and, when given, its drift against a baseline) as one HTML page.
-pub fn render(report: &Report, drift: Option<DriftCounts>) -> Result<String, minijinja::Error> {
+pub fn render(report: &Report, drift: Option<&Drift>) -> Result<String, minijinja::Error> {
     let mut sections: BTreeMap<&str, Counts> = BTreeMap::new();
     let mut baa: BTreeMap<&str, Counts> = BTreeMap::new();
     for finding in &report.findings {
@@ -177,15 +167,16 @@ mod tests {
 
     #[test]
     fn drift_is_shown_when_given() {
-        let html = render(
-            &report_with("m"),
-            Some(DriftCounts {
-                new: 2,
-                resolved: 3,
-                still: 4,
-            }),
-        )
-        .expect("renders");
-        assert!(html.contains("<b>2</b> new failures"), "{html}");
+        let old = report_with("was failing");
+        let mut new = report_with("m");
+        new.findings[0].resource_id = "other".into();
+        let drift = hipaa_checks::drift::compare(&old, &new);
+        let html = render(&new, Some(&drift)).expect("renders");
+        assert!(html.contains("<b>1</b> new failures"), "{html}");
+        assert!(html.contains("New failures since the baseline"), "{html}");
+        assert!(
+            html.contains("was failing"),
+            "the resolved finding is listed"
+        );
     }
 }

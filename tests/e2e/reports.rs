@@ -196,6 +196,29 @@ fn drift_over_two_states_of_the_demo_account() {
     let baseline = yesterday.to_string_lossy().into_owned();
     let with_baseline = scan(&today, &["--baseline", &baseline]);
     assert!(String::from_utf8_lossy(&with_baseline.stderr).contains("since the baseline"));
+    // The table and the HTML list what is new.
+    let table = env
+        .cmd()
+        .args(["scan", "--baseline", &baseline])
+        .args(DEMO_REGIONS)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("new: medium cw-alarm-unauthorized-api"),
+        "{text}"
+    );
+    let html = env.path("today.html");
+    env.cmd()
+        .args(["scan", "--quiet", "--format", "html", "--output"])
+        .arg(&html)
+        .args(["--baseline", &baseline])
+        .args(DEMO_REGIONS)
+        .output()
+        .expect("runs");
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(page.contains("New failures since the baseline"));
+    assert!(page.contains("Resolved since the baseline"));
 
     let diff = isolated_cmd()
         .args(["diff", "--format", "json"])
