@@ -462,7 +462,7 @@ impl Prepared {
                     status.check, status.resource, status.owner, status.expires
                 ),
                 waiver::WaiverState::Stale => eprintln!(
-                    "hipaa-audit: waiver for {} {} (owner {}) matches no finding: remove it or fix its resource",
+                    "hipaa-audit: waiver for {} {} (owner {}) matches no failing finding (its resources pass or are gone): remove it or fix its resource",
                     status.check, status.resource, status.owner
                 ),
                 waiver::WaiverState::Applied => {}

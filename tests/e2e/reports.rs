@@ -135,7 +135,7 @@ expires = "2099-01-01"
         .filter_map(|w| w["state"].as_str())
         .collect();
     assert_eq!(states, vec!["applied", "expired", "stale"]);
-    assert!(stderr.contains("matches no finding"), "{stderr}");
+    assert!(stderr.contains("matches no failing finding"), "{stderr}");
     assert!(report["summary"]["waived"].as_u64().unwrap_or(0) >= 1);
 
     // The table shows the waiver beside the finding.
