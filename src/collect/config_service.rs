@@ -7,7 +7,7 @@ use hipaa_checks::snapshot::{
     ConfigRecorder, ConfigRecorderStatus, ConfigRule, ConfigRuleCompliance, ConfigServiceSnapshot,
 };
 
-use super::{listing, RegionClients};
+use super::{all_items, listing, RegionClients};
 
 fn recorder_from(r: &sdk::ConfigurationRecorder) -> ConfigRecorder {
     let group = r.recording_group();
@@ -79,21 +79,23 @@ pub async fn collect(c: &RegionClients) -> ConfigServiceSnapshot {
             .run(c.config.describe_configuration_recorders().send()),
         c.limiter
             .run(c.config.describe_configuration_recorder_status().send()),
-        c.limiter.run(
-            c.config
-                .describe_config_rules()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
+        all_items!(
+            c.limiter,
+            c.config.describe_config_rules(),
+            "config",
+            "DescribeConfigRules",
+            region,
+            rule_from,
+            |r| &r.name
         ),
-        c.limiter.run(
-            c.config
-                .describe_compliance_by_config_rule()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
+        all_items!(
+            c.limiter,
+            c.config.describe_compliance_by_config_rule(),
+            "config",
+            "DescribeComplianceByConfigRule",
+            region,
+            compliance_from,
+            |c| &c.rule_name
         ),
     );
     let op = "DescribeConfigurationRecorders";
@@ -116,22 +118,6 @@ pub async fn collect(c: &RegionClients) -> ConfigServiceSnapshot {
             last_status: s.last_status().map(|l| l.as_str().to_owned()),
         },
         |s| &s.name,
-    );
-    let rules = listing(
-        rules,
-        "config",
-        "DescribeConfigRules",
-        region,
-        rule_from,
-        |r| &r.name,
-    );
-    let compliance = listing(
-        compliance,
-        "config",
-        "DescribeComplianceByConfigRule",
-        region,
-        compliance_from,
-        |c| &c.rule_name,
     );
     // The inventory of recorded resources exists only when a recorder does.
     // Unknown whether a recorder exists: the inventory is unknown too, not "no recorder".

@@ -12,7 +12,7 @@ use hipaa_checks::snapshot::{
 };
 use hipaa_checks::Source;
 
-use super::{listing, source, RegionClients};
+use super::{all_items, listing, source, RegionClients};
 
 const SERVICE: &str = "ec2";
 
@@ -194,103 +194,69 @@ pub async fn collect(c: &RegionClients) -> Ec2Snapshot {
         ebs_default,
         instances,
     ) = tokio::join!(
-        c.limiter.run(async {
-            let r = ec2
-                .describe_security_groups()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await;
-            listing(
-                r,
-                SERVICE,
-                "DescribeSecurityGroups",
-                region,
-                security_group_from,
-                |g| &g.id,
-            )
-        }),
-        c.limiter.run(async {
-            let r = ec2
-                .describe_network_acls()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await;
-            listing(
-                r,
-                SERVICE,
-                "DescribeNetworkAcls",
-                region,
-                network_acl_from,
-                |a| &a.id,
-            )
-        }),
-        c.limiter.run(async {
-            let r = ec2
-                .describe_vpcs()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await;
-            listing(r, SERVICE, "DescribeVpcs", region, vpc_from, |v| &v.id)
-        }),
-        c.limiter.run(async {
-            let r = ec2
-                .describe_subnets()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await;
-            listing(r, SERVICE, "DescribeSubnets", region, subnet_from, |s| {
-                &s.id
-            })
-        }),
-        c.limiter.run(async {
-            let r = ec2
-                .describe_route_tables()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await;
-            listing(
-                r,
-                SERVICE,
-                "DescribeRouteTables",
-                region,
-                route_table_from,
-                |t| &t.id,
-            )
-        }),
-        c.limiter.run(async {
-            let r = ec2
-                .describe_flow_logs()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await;
-            listing(r, SERVICE, "DescribeFlowLogs", region, flow_log_from, |f| {
-                &f.id
-            })
-        }),
-        c.limiter.run(async {
-            let r = ec2
-                .describe_volumes()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await;
-            listing(r, SERVICE, "DescribeVolumes", region, volume_from, |v| {
-                &v.id
-            })
-        }),
+        all_items!(
+            c.limiter,
+            ec2.describe_security_groups(),
+            SERVICE,
+            "DescribeSecurityGroups",
+            region,
+            security_group_from,
+            |g| &g.id
+        ),
+        all_items!(
+            c.limiter,
+            ec2.describe_network_acls(),
+            SERVICE,
+            "DescribeNetworkAcls",
+            region,
+            network_acl_from,
+            |a| &a.id
+        ),
+        all_items!(
+            c.limiter,
+            ec2.describe_vpcs(),
+            SERVICE,
+            "DescribeVpcs",
+            region,
+            vpc_from,
+            |v| &v.id
+        ),
+        all_items!(
+            c.limiter,
+            ec2.describe_subnets(),
+            SERVICE,
+            "DescribeSubnets",
+            region,
+            subnet_from,
+            |s| { &s.id }
+        ),
+        all_items!(
+            c.limiter,
+            ec2.describe_route_tables(),
+            SERVICE,
+            "DescribeRouteTables",
+            region,
+            route_table_from,
+            |t| &t.id
+        ),
+        all_items!(
+            c.limiter,
+            ec2.describe_flow_logs(),
+            SERVICE,
+            "DescribeFlowLogs",
+            region,
+            flow_log_from,
+            |f| { &f.id }
+        ),
+        all_items!(
+            c.limiter,
+            ec2.describe_volumes(),
+            SERVICE,
+            "DescribeVolumes",
+            region,
+            volume_from,
+            |v| { &v.id }
+        ),
         c.limiter.run(async {
             let r = ec2.get_ebs_encryption_by_default().send().await;
             source(r, SERVICE, "GetEbsEncryptionByDefault", region, |out| {

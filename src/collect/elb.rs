@@ -10,7 +10,7 @@ use hipaa_checks::snapshot::{
 };
 use hipaa_checks::Source;
 
-use super::{listing, source, RegionClients};
+use super::{all_items, source, RegionClients};
 
 fn listener_from(l: &v2::Listener) -> ListenerV2 {
     ListenerV2 {
@@ -115,24 +115,15 @@ pub async fn collect(c: &RegionClients) -> ElbSnapshot {
             balancers.sort_by(|a, b| a.arn.cmp(&b.arn));
             Source::Collected(balancers)
         },
-        c.limiter.run(async {
-            let r = c
-                .elb
-                .describe_load_balancers()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await;
-            listing(
-                r,
-                "elb",
-                "DescribeLoadBalancers",
-                region,
-                classic_from,
-                |lb| &lb.name,
-            )
-        }),
+        all_items!(
+            c.limiter,
+            c.elb.describe_load_balancers(),
+            "elb",
+            "DescribeLoadBalancers",
+            region,
+            classic_from,
+            |lb| &lb.name
+        ),
     );
     // Policies matter only for HTTPS/TLS listeners: skip the call when there are none.
     let needs_policies = match &load_balancers {

@@ -5,31 +5,24 @@ use std::collections::BTreeSet;
 use futures::future::join_all;
 use hipaa_checks::snapshot::{KmsAlias, KmsKey, KmsSnapshot};
 
-use super::{listing, source, RegionClients};
+use super::{all_items, source, RegionClients};
 
 /// ListAliases (all pages) and DescribeKey for each key reference in `keys`.
 pub async fn collect(c: &RegionClients, keys: BTreeSet<String>) -> KmsSnapshot {
     let region = c.region.as_str();
-    let aliases = async {
-        let listed = c
-            .limiter
-            .run(
-                c.kms
-                    .list_aliases()
-                    .into_paginator()
-                    .items()
-                    .send()
-                    .try_collect(),
-            )
-            .await;
-        let alias_from = |a: &aws_sdk_kms::types::AliasListEntry| KmsAlias {
-            name: a.alias_name().unwrap_or_default().to_owned(),
-            target_key_id: a.target_key_id().map(str::to_owned),
-        };
-        listing(listed, "kms", "ListAliases", region, alias_from, |a| {
-            &a.name
-        })
+    let alias_from = |a: &aws_sdk_kms::types::AliasListEntry| KmsAlias {
+        name: a.alias_name().unwrap_or_default().to_owned(),
+        target_key_id: a.target_key_id().map(str::to_owned),
     };
+    let aliases = all_items!(
+        c.limiter,
+        c.kms.list_aliases(),
+        "kms",
+        "ListAliases",
+        region,
+        alias_from,
+        |a| &a.name
+    );
     let described = join_all(keys.into_iter().map(|key| async move {
         let answer = c
             .limiter

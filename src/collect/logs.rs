@@ -3,7 +3,7 @@
 use aws_sdk_cloudwatchlogs::types as sdk;
 use hipaa_checks::snapshot::{LogsSnapshot, MetricFilter, MetricRef};
 
-use super::{listing, RegionClients};
+use super::{all_items, RegionClients};
 
 fn filter_from(f: &sdk::MetricFilter) -> MetricFilter {
     MetricFilter {
@@ -23,25 +23,16 @@ fn filter_from(f: &sdk::MetricFilter) -> MetricFilter {
 
 /// DescribeMetricFilters (all pages), sorted by log group then filter name.
 pub async fn collect(c: &RegionClients) -> LogsSnapshot {
-    let listed = c
-        .limiter
-        .run(
-            c.logs
-                .describe_metric_filters()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect(),
-        )
-        .await;
-    let mut metric_filters = listing(
-        listed,
+    let mut metric_filters = all_items!(
+        c.limiter,
+        c.logs.describe_metric_filters(),
         "logs",
         "DescribeMetricFilters",
         &c.region,
         filter_from,
-        |f| &f.name,
-    );
+        |f| &f.name
+    )
+    .await;
     if let hipaa_checks::Source::Collected(filters) = &mut metric_filters {
         filters.sort_by(|a, b| (&a.log_group_name, &a.name).cmp(&(&b.log_group_name, &b.name)));
     }

@@ -269,6 +269,19 @@ where
     }
 }
 
+/// Every item of a paginated listing, read under the scan's limiter and turned into a sorted
+/// snapshot source by [`listing`]: `all_items!(c.limiter, request, service, operation, region,
+/// convert, key)`.
+macro_rules! all_items {
+    ($limiter:expr, $request:expr, $($listing_args:tt)*) => {
+        $limiter.run(async {
+            let items = $request.into_paginator().items().send().try_collect().await;
+            $crate::collect::listing(items, $($listing_args)*)
+        })
+    };
+}
+pub(crate) use all_items;
+
 /// What to collect and how.
 #[derive(Debug, Clone)]
 pub struct ScanPlan {

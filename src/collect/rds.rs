@@ -12,7 +12,7 @@ use hipaa_checks::snapshot::{
 use hipaa_checks::Source;
 use jiff::Timestamp;
 
-use super::{listing, source, RegionClients};
+use super::{all_items, listing, source, RegionClients};
 
 const SERVICE: &str = "rds";
 
@@ -106,42 +106,24 @@ fn parameter_from(p: &sdk::Parameter) -> Parameter {
 pub async fn collect(c: &RegionClients) -> RdsSnapshot {
     let region = c.region.as_str();
     let (clusters, instances, cluster_snapshots, instance_snapshots, certificates, subnet_groups) = tokio::join!(
-        c.limiter.run(async {
-            let r = c
-                .rds
-                .describe_db_clusters()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await;
-            listing(
-                r,
-                SERVICE,
-                "DescribeDBClusters",
-                region,
-                cluster_from,
-                |c| &c.id,
-            )
-        }),
-        c.limiter.run(async {
-            let r = c
-                .rds
-                .describe_db_instances()
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await;
-            listing(
-                r,
-                SERVICE,
-                "DescribeDBInstances",
-                region,
-                instance_from,
-                |i| &i.id,
-            )
-        }),
+        all_items!(
+            c.limiter,
+            c.rds.describe_db_clusters(),
+            SERVICE,
+            "DescribeDBClusters",
+            region,
+            cluster_from,
+            |c| &c.id
+        ),
+        all_items!(
+            c.limiter,
+            c.rds.describe_db_instances(),
+            SERVICE,
+            "DescribeDBInstances",
+            region,
+            instance_from,
+            |i| &i.id
+        ),
         collect_cluster_snapshots(c),
         collect_instance_snapshots(c),
         c.limiter.run(async {
